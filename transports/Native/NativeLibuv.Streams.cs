@@ -1,0 +1,64 @@
+using Testbed.Engine.Networking;
+using static Testbed.Transports.Native.LibuvInterop;
+
+namespace Testbed.Transports.Native;
+
+public sealed unsafe partial class NativeLibuv
+{
+    private static readonly nuint WriteSize = uv_req_size(UV_WRITE);
+    private static readonly nuint ShutdownSize = uv_req_size(UV_SHUTDOWN);
+
+    /// <summary>Buffers up to this count are described on the stack; uv_write copies the array anyway.</summary>
+    private const int StackBuffers = 16;
+
+    public void ReadStart(UvStreamHandle stream) =>
+        Check(uv_read_start(stream.Native, &OnAllocCallback, &OnReadCallback), "uv_read_start");
+
+    public void ReadStop(UvStreamHandle stream) => Check(uv_read_stop(stream.Native), "uv_read_stop");
+
+    public void Write(UvWriteReq request, UvStreamHandle stream, ReadOnlySpan<UvBuffer> buffers)
+    {
+        // uv_write asserts nbufs > 0; an empty write is an engine bug, reported as one instead of an abort.
+        ArgumentOutOfRangeException.ThrowIfZero(buffers.Length, nameof(buffers));
+        Span<UvBuf> bufs = buffers.Length <= StackBuffers ? stackalloc UvBuf[buffers.Length] : new UvBuf[buffers.Length];
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(buffers[i].Length, nameof(buffers));
+            bufs[i] = new UvBuf { Base = buffers[i].Pointer, Len = (nuint)buffers[i].Length };
+        }
+
+        var native = AllocNative(WriteSize, request);
+        fixed (UvBuf* first = bufs)
+        {
+            Submit(request, native, uv_write(native, stream.Native, first, (uint)bufs.Length, &OnWriteCallback), "uv_write");
+        }
+    }
+
+    public void Shutdown(UvShutdownReq request, UvStreamHandle stream)
+    {
+        var native = AllocNative(ShutdownSize, request);
+        Submit(request, native, uv_shutdown(native, stream.Native, &OnShutdownCallback), "uv_shutdown");
+    }
+
+    /// <summary>
+    /// Records a submitted request, or frees it and throws when libuv refused it (no callback will follow).
+    /// A request's memory lives for one submission: allocated here, freed by its completion callback.
+    /// </summary>
+    private void Submit(UvRequest request, nint native, int status, string call)
+    {
+        if (status < 0)
+        {
+            FreeNative(native);
+            Check(status, call);
+        }
+
+        request.Native = native;
+    }
+
+    /// <summary>Frees a completed request before the engine sees the completion, so it may resubmit at once.</summary>
+    private static void ReleaseRequest(UvRequest request, nint native)
+    {
+        request.Native = 0;
+        FreeNative(native);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Testbed.Engine.Networking;
+using static Testbed.Transports.Native.LibuvInterop;
+
+namespace Testbed.Transports.Native;
+
+public sealed unsafe partial class NativeLibuv
+{
+    private static readonly nuint TcpSize = uv_handle_size(UV_TCP);
+
+    public void TcpInit(UvLoopHandle loop, UvTcpHandle tcp)
+    {
+        var native = AllocNative(TcpSize, tcp);
+        InitOrFree(uv_tcp_init(loop.Native, native), native, "uv_tcp_init");
+        tcp.Native = native;
+    }
+
+    public void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, bool reusePort)
+    {
+        var address = stackalloc byte[SockAddr.StorageSize];
+        SockAddr.Write(endPoint, address);
+        if (reusePort)
+        {
+            OpenReusePortSocket(tcp, endPoint.AddressFamily);
+        }
+
+        Check(uv_tcp_bind(tcp.Native, address, 0), "uv_tcp_bind");
+        ThrowIfBindDeferred(tcp);
+    }
+
+    public void TcpNoDelay(UvTcpHandle tcp, bool enable) =>
+        Check(uv_tcp_nodelay(tcp.Native, enable ? 1 : 0), "uv_tcp_nodelay");
+
+    public IPEndPoint TcpGetSockName(UvTcpHandle tcp)
+    {
+        var address = stackalloc byte[SockAddr.StorageSize];
+        var length = SockAddr.StorageSize;
+        Check(uv_tcp_getsockname(tcp.Native, address, &length), "uv_tcp_getsockname");
+        return SockAddr.Read(address, length);
+    }
+
+    public IPEndPoint TcpGetPeerName(UvTcpHandle tcp)
+    {
+        var address = stackalloc byte[SockAddr.StorageSize];
+        var length = SockAddr.StorageSize;
+        Check(uv_tcp_getpeername(tcp.Native, address, &length), "uv_tcp_getpeername");
+        return SockAddr.Read(address, length);
+    }
+
+    public void Listen(UvStreamHandle server, int backlog) =>
+        Check(uv_listen(server.Native, backlog, &OnConnectionCallback), "uv_listen");
+
+    public void Accept(UvStreamHandle server, UvStreamHandle client) =>
+        Check(uv_accept(server.Native, client.Native), "uv_accept");
+
+    /// <summary>
+    /// libuv 1.44 has no UV_TCP_REUSEPORT, so the socket is created here with SO_REUSEPORT and handed to libuv;
+    /// uv_tcp_bind then binds it (adding SO_REUSEADDR as it always does). Each loop gets its own listen socket
+    /// and the kernel spreads incoming connections among them.
+    /// </summary>
+    private void OpenReusePortSocket(UvTcpHandle tcp, AddressFamily family)
+    {
+        var domain = family == AddressFamily.InterNetworkV6 ? LibcInterop.AF_INET6 : LibcInterop.AF_INET;
+        var fd = LibcInterop.socket(domain, LibcInterop.SOCK_STREAM | LibcInterop.SOCK_NONBLOCK | LibcInterop.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            Check(-Marshal.GetLastPInvokeError(), "socket");
+        }
+
+        var one = 1;
+        if (LibcInterop.setsockopt(fd, LibcInterop.SOL_SOCKET, LibcInterop.SO_REUSEPORT, &one, sizeof(int)) < 0)
+        {
+            var error = -Marshal.GetLastPInvokeError();
+            LibcInterop.close(fd);
+            Check(error, "setsockopt(SO_REUSEPORT)");
+        }
+
+        var status = uv_tcp_open(tcp.Native, fd);
+        if (status < 0)
+        {
+            // Until uv_tcp_open succeeds the descriptor is ours; afterwards closing the handle closes it.
+            LibcInterop.close(fd);
+            Check(status, "uv_tcp_open");
+        }
+    }
+
+    /// <summary>
+    /// uv_tcp_bind does not report EADDRINUSE: it stores it and uv_listen returns it later. The engine binds
+    /// and listens separately and wants the error at the bind, so it is detected here: a bind that succeeded
+    /// always has a port (port 0 gets an ephemeral one), so a socket still on port 0 was not bound.
+    /// </summary>
+    private void ThrowIfBindDeferred(UvTcpHandle tcp)
+    {
+        if (TcpGetSockName(tcp).Port == 0)
+        {
+            throw new UvException("uv_tcp_bind", UV_EADDRINUSE, ErrName(UV_EADDRINUSE), StrError(UV_EADDRINUSE));
+        }
+    }
+}
