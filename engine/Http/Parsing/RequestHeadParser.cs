@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using Testbed.Engine.Infrastructure;
+
+namespace Testbed.Engine.Http.Parsing;
+
+/// <summary>
+/// Parses an HTTP/1.1 request head (request line, header section, empty line) per RFC 9112 §2–§6 and
+/// decides the message framing. Stateless: it is called again from the start of the buffer whenever more
+/// bytes arrive, so the incomplete case validates what is there without allocating and builds strings only
+/// once the whole head is buffered.
+/// </summary>
+public static class RequestHeadParser
+{
+    private const int Incomplete = -1;
+
+    /// <summary>
+    /// Tries to parse one request head from the start of <paramref name="buffer"/>.
+    /// </summary>
+    /// <param name="buffer">Unconsumed request bytes; may span any number of segments.</param>
+    /// <param name="limits">Line, header-section, header-count and body-size limits.</param>
+    /// <param name="head">The parsed head, with framing decided, when the method returns true.</param>
+    /// <param name="consumed">Just past the empty line that ends the head when true; the buffer start when false.</param>
+    /// <returns>
+    /// True when a whole head was parsed; false when more bytes are needed and those buffered break no rule yet.
+    /// Empty lines before the request line (RFC 9112 §2.2) are skipped, up to <see cref="ServerLimits.MaxRequestLineSize"/> bytes.
+    /// </returns>
+    /// <exception cref="BadHttpRequestException">
+    /// 400 for malformed syntax or ambiguous framing, 413 for a Content-Length over the body limit, 414 for a
+    /// request line over the limit, 431 for too many or too large header fields, 505 for an unsupported version.
+    /// </exception>
+    public static bool TryParse(
+        in ReadOnlySequence<byte> buffer,
+        ServerLimits limits,
+        [NotNullWhen(true)] out RequestHead? head,
+        out SequencePosition consumed)
+    {
+        // The head usually sits in the first segment; that needs no copy. A verdict of "incomplete" on the
+        // first segment alone is only final when there is nothing more.
+        int length = Parse(buffer.FirstSpan, limits, out head);
+        if (length == Incomplete && !buffer.IsSingleSegment)
+        {
+            length = ParseCopy(buffer, limits, out head);
+        }
+
+        consumed = length == Incomplete ? buffer.Start : buffer.GetPosition(length);
+        return head is not null;
+    }
+
+    /// <summary>Copies the bounded head window into a pooled contiguous buffer when it spans segments.</summary>
+    private static int ParseCopy(in ReadOnlySequence<byte> buffer, ServerLimits limits, out RequestHead? head)
+    {
+        // Leading empty lines, request line and header section each have a limit, so a head (or the proof
+        // that a limit is broken) always lies within this window.
+        long window = (2L * limits.MaxRequestLineSize) + limits.MaxRequestHeadersTotalSize;
+        int copyLength = (int)Math.Min(buffer.Length, Math.Min(window, Array.MaxLength));
+        byte[] rented = ArrayPool<byte>.Shared.Rent(copyLength);
+        try
+        {
+            buffer.Slice(0, copyLength).CopyTo(rented);
+            int length = Parse(rented.AsSpan(0, copyLength), limits, out head);
+            Invariant.Assert(length != Incomplete || copyLength == buffer.Length);
+            return length;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static int Parse(ReadOnlySpan<byte> span, ServerLimits limits, out RequestHead? head)
+    {
+        head = null;
+        int start = SkipEmptyLines(span, limits);
+        var rest = span[start..];
+        int lf = HeadLines.FindLineEnd(rest, limits.MaxRequestLineSize, 414, "Request line too long");
+        if (lf == Incomplete)
+        {
+            return Incomplete;
+        }
+
+        // The request line is judged as soon as it is complete: a bad version or target gets its answer
+        // without waiting for headers that may never come.
+        var line = rest[..(lf - 1)];
+        var requestLine = RequestLineParser.Parse(line);
+        int headerStart = start + lf + 1;
+
+        // After the request line, the first CRLFCRLF can only be the end of the head (no line may hold a
+        // bare CR or LF), so this tells cheaply whether strings are worth building on this pass.
+        bool complete = span[(headerStart - 2)..].IndexOf("\r\n\r\n"u8) >= 0;
+        var fields = complete ? new HeaderCollection() : null;
+        var framing = new FramingRules(requestLine.Version, requestLine.Form);
+        int end = ScanHeaderSection(span, headerStart, limits, fields, ref framing);
+        if (end == Incomplete)
+        {
+            return Incomplete;
+        }
+
+        Invariant.Assert(fields is not null);
+        head = Build(line, requestLine, fields, framing.Decide(limits));
+        return end;
+    }
+
+    /// <summary>
+    /// Validates each complete field line, counting lines and bytes against the limits, and collects the
+    /// fields when <paramref name="fields"/> is given. Returns the offset just past the empty line.
+    /// </summary>
+    private static int ScanHeaderSection(
+        ReadOnlySpan<byte> span, int headerStart, ServerLimits limits, HeaderCollection? fields, ref FramingRules framing)
+    {
+        int cursor = headerStart;
+        int count = 0;
+        while (true)
+        {
+            var rest = span[cursor..];
+            int budget = limits.MaxRequestHeadersTotalSize - (cursor - headerStart);
+            int lf = HeadLines.FindLineEnd(rest, budget, 431, "Request headers too large");
+            if (lf == Incomplete)
+            {
+                // A partial line that starts with whitespace is already obs-fold; say so now.
+                HeaderFieldParser.RejectObsFold(rest);
+                return Incomplete;
+            }
+
+            var line = rest[..(lf - 1)];
+            cursor += lf + 1;
+            if (line.IsEmpty)
+            {
+                return cursor;
+            }
+
+            if (++count > limits.MaxRequestHeaderCount)
+            {
+                throw new BadHttpRequestException(431, "Too many request headers");
+            }
+
+            var parsed = HeaderFieldParser.Parse(line);
+            framing.Observe(line[..parsed.NameLength], line[parsed.Value]);
+            if (fields is not null)
+            {
+                var (name, value) = HeaderFieldParser.Materialize(line, parsed);
+                fields.Append(name, value);
+            }
+        }
+    }
+
+    /// <summary>RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.</summary>
+    private static int SkipEmptyLines(ReadOnlySpan<byte> span, ServerLimits limits)
+    {
+        int start = 0;
+        while (span[start..].StartsWith("\r\n"u8))
+        {
+            start += 2;
+            if (start > limits.MaxRequestLineSize)
+            {
+                throw new BadHttpRequestException(400, "Too many empty lines before the request line");
+            }
+        }
+
+        return start;
+    }
+
+    private static RequestHead Build(ReadOnlySpan<byte> line, in RequestLine requestLine, HeaderCollection fields, Framing framing)
+    {
+        var (method, target, path, query) = RequestLineParser.Materialize(line, requestLine);
+        return new RequestHead
+        {
+            Method = method,
+            Target = target,
+            Path = path,
+            QueryString = query,
+            Version = requestLine.Version,
+            Headers = fields,
+            ContentLength = framing.ContentLength,
+            IsChunked = framing.IsChunked,
+            KeepAlive = framing.KeepAlive,
+            ExpectContinue = framing.ExpectContinue,
+        };
+    }
+}
