@@ -1,1 +1,3 @@
-return 0;
+using Testbed.Cli;
+
+return await TestbedCommandLine.RunAsync(args);

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Testbed.Cli;
+
+/// <summary>
+/// The <c>testbed</c> command line. Bad input gets one line on stderr naming the flag and exit code 2;
+/// it never falls through to a stack trace.
+/// </summary>
+public static class TestbedCommandLine
+{
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        var root = new RootCommand("Testbed: a deterministic-testable HTTP/1.1 server engine on libuv.")
+        {
+            ServeCommand.Create(),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await error.WriteLineAsync("testbed: " + parsed.Errors[0].Message);
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync();
+    }
+}

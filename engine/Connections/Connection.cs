@@ -1,0 +1,209 @@
+using Microsoft.Extensions.Logging;
+using Testbed.Engine.Http;
+using Testbed.Engine.Infrastructure;
+using Testbed.Engine.Networking;
+
+namespace Testbed.Engine.Connections;
+
+/// <summary>
+/// One accepted socket: it owns the handle, the input and output sides and the frame that serves requests,
+/// and it runs the end-of-connection state machine Open → Shutdown → Disconnected, each step at most once.
+/// </summary>
+public sealed class Connection : IInputEvents, IOutputEvents
+{
+    private readonly LoopThread _thread;
+    private readonly UvTcpHandle _socket;
+    private readonly ConnectionContext _context;
+    private readonly Action _heartbeat;
+    private readonly Action<Connection> _onClosed;
+    private readonly object _stateLock = new();
+    private EndState _state = EndState.Open;
+    private long _deadline = long.MaxValue;
+    private int _timeoutKind;
+    private int _timedOut;
+    private bool _aborted;
+
+    public Connection(long id, LoopThread thread, UvTcpHandle socket, ConnectionContext context, Action<Connection> onClosed)
+    {
+        Id = id;
+        _thread = thread;
+        _socket = socket;
+        _context = context;
+        _onClosed = onClosed;
+        _heartbeat = CheckTimeout;
+        Input = new SocketInput(thread, socket, context.Memory, context.Limits.MaxRequestBufferSize, this);
+        Output = new SocketOutput(thread, socket, context.Memory, context.Limits.MaxResponseBufferSize, this);
+        Frame = new Frame(this, context);
+    }
+
+    private enum EndState
+    {
+        Open,
+        Shutdown,
+        Disconnected,
+    }
+
+    public long Id { get; }
+
+    public SocketInput Input { get; }
+
+    public SocketOutput Output { get; }
+
+    public Frame Frame { get; }
+
+    public IScheduler Scheduler => _thread.Scheduler;
+
+    public ILogger Logger => _context.Logger;
+
+    /// <summary>Starts reading and hands the connection to its frame. Runs on the loop thread.</summary>
+    public void Start()
+    {
+        _thread.Loop.AssertOnLoopThread();
+        _socket.NoDelay(true);
+        _thread.OnHeartbeat(_heartbeat);
+        Input.Start();
+        Scheduler.Schedule(static s => _ = ((Frame)s!).ProcessRequestsAsync(), Frame);
+    }
+
+    /// <summary>The seed's <c>End(ProduceEndType)</c>: each transition happens at most once, from any thread.</summary>
+    public void End(ProduceEndType type)
+    {
+        lock (_stateLock)
+        {
+            switch (type)
+            {
+                case ProduceEndType.ConnectionKeepAlive when _state == EndState.Open:
+                    Logger.LogTrace("Connection {Id} kept alive", Id);
+                    return;
+                case ProduceEndType.SocketShutdownSend when _state == EndState.Open:
+                    _state = EndState.Shutdown;
+                    Logger.LogTrace("Connection {Id} sending FIN", Id);
+                    break;
+                case ProduceEndType.SocketDisconnect when _state != EndState.Disconnected:
+                    _state = EndState.Disconnected;
+                    Logger.LogTrace("Connection {Id} disconnecting", Id);
+                    break;
+                default:
+                    return;
+            }
+        }
+
+        Output.End(type);
+    }
+
+    /// <summary>Tears the connection down now (reset, write failure, app failure after the response started).</summary>
+    public void Abort(string reason)
+    {
+        _thread.Post(_ => AbortOnLoop(reason), null);
+    }
+
+    /// <summary>Sets the deadline the heartbeat enforces; <see cref="ConnectionTimeout.None"/> clears it.</summary>
+    public void SetTimeout(ConnectionTimeout kind, TimeSpan after)
+    {
+        var deadline = kind == ConnectionTimeout.None
+            ? long.MaxValue
+            : _context.Time.GetTimestamp() + (long)(after.TotalSeconds * _context.Time.TimestampFrequency);
+        Volatile.Write(ref _timeoutKind, (int)kind);
+        Volatile.Write(ref _deadline, deadline);
+    }
+
+    /// <summary>Takes the timeout that fired, if any, so the frame can act on it once.</summary>
+    public ConnectionTimeout TakeTimedOut() => (ConnectionTimeout)Interlocked.Exchange(ref _timedOut, 0);
+
+    void IInputEvents.OnReadEnded(int status)
+    {
+        if (status == UvStatus.EOF)
+        {
+            Input.Complete();
+            return;
+        }
+
+        Logger.LogDebug("Connection {Id} read failed: {Error}", Id, _socket.Uv.ErrName(status));
+        AbortOnLoop("read failed: " + _socket.Uv.ErrName(status));
+    }
+
+    void IOutputEvents.OnWriteFailed(int status)
+    {
+        Logger.LogDebug("Connection {Id} write failed: {Error}", Id, _socket.Uv.ErrName(status));
+        AbortOnLoop("write failed: " + _socket.Uv.ErrName(status));
+    }
+
+    void IOutputEvents.OnShutdownSend()
+    {
+        if (_socket.IsClosing)
+        {
+            return;
+        }
+
+        var request = new UvShutdownReq(_thread.Loop);
+        try
+        {
+            request.Shutdown(_socket, (_, status) => OnShutdownCompleted(status));
+        }
+        catch (UvException ex)
+        {
+            OnShutdownCompleted(ex.Status);
+        }
+    }
+
+    void IOutputEvents.OnDisconnect() => CloseSocket();
+
+    private void OnShutdownCompleted(int status)
+    {
+        if (status < 0)
+        {
+            Logger.LogDebug("Connection {Id} shutdown failed: {Error}", Id, _socket.Uv.ErrName(status));
+        }
+    }
+
+    private void AbortOnLoop(string reason)
+    {
+        if (_aborted || _socket.IsClosing)
+        {
+            return;
+        }
+
+        _aborted = true;
+        Logger.LogDebug("Connection {Id} aborted: {Reason}", Id, reason);
+        lock (_stateLock)
+        {
+            _state = EndState.Disconnected;
+        }
+
+        Output.Abort();
+        Input.Complete(new ConnectionAbortedException(reason));
+        Frame.OnAborted();
+        CloseSocket();
+    }
+
+    private void CloseSocket()
+    {
+        if (_socket.IsClosing)
+        {
+            return;
+        }
+
+        _thread.RemoveHeartbeat(_heartbeat);
+        Input.Complete();
+        _socket.Close(_ => _onClosed(this));
+    }
+
+    private void CheckTimeout()
+    {
+        if (_context.Time.GetTimestamp() < Volatile.Read(ref _deadline))
+        {
+            return;
+        }
+
+        var kind = (ConnectionTimeout)Volatile.Read(ref _timeoutKind);
+        Volatile.Write(ref _deadline, long.MaxValue);
+        if (kind == ConnectionTimeout.Linger)
+        {
+            CloseSocket();
+            return;
+        }
+
+        Volatile.Write(ref _timedOut, (int)kind);
+        Input.Reader.CancelPendingRead();
+    }
+}

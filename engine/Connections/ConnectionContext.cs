@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Testbed.Engine.App;
+using Testbed.Engine.Infrastructure;
+
+namespace Testbed.Engine.Connections;
+
+/// <summary>What every connection on a server shares: the app, limits, time, memory and logging.</summary>
+public sealed class ConnectionContext(
+    RequestDelegate application,
+    ServerLimits limits,
+    TimeProvider time,
+    SlabMemoryPool memory,
+    ILogger logger,
+    string serverHeader)
+{
+    public RequestDelegate Application { get; } = application;
+
+    public ServerLimits Limits { get; } = limits;
+
+    public TimeProvider Time { get; } = time;
+
+    public SlabMemoryPool Memory { get; } = memory;
+
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>The value of the Server response header.</summary>
+    public string ServerHeader { get; } = serverHeader;
+
+    /// <summary>Formats and caches the Date header once per second of <see cref="Time"/>.</summary>
+    public DateHeaderCache DateHeader { get; } = new(time);
+}

@@ -1,0 +1,276 @@
+using Testbed.Engine.Infrastructure;
+using Testbed.Engine.Networking;
+
+namespace Testbed.Engine.Connections;
+
+/// <summary>
+/// The write side of one connection: write-behind buffering with backpressure (the seed's maxBytesPreCompleted).
+/// </summary>
+/// <remarks>
+/// Every accepted byte gets a position in the output stream. A write "completes" to the app when the bytes
+/// up to its end that libuv has not yet taken fit the budget: <c>end - flushed &lt;= MaxResponseBufferSize</c>.
+/// Waiters are released in FIFO order and each released waiter's bytes count against the budget, so a burst
+/// of completions never lets more than the budget run ahead of the socket. A write larger than the budget
+/// completes once its own bytes are flushed. Non-immediate writes (a header or chunk prefix) never wait;
+/// their bytes still count for the writes after them. Pending bytes are coalesced into one multi-buffer
+/// <c>uv_write</c>, with at most <see cref="MaxWritesInFlight"/> outstanding.
+/// </remarks>
+public sealed class SocketOutput
+{
+    public const int MaxWritesInFlight = 3;
+    private const int MaxBuffersPerWrite = 256;
+
+    private readonly LoopThread _thread;
+    private readonly UvStreamHandle _socket;
+    private readonly SlabMemoryPool _pool;
+    private readonly long? _budget;
+    private readonly IOutputEvents _events;
+    private readonly object _sync = new();
+    private readonly OutputBuffer _pending;
+    private readonly Queue<WriteWaiter> _waiters = new();
+    private readonly Queue<WriteBatch> _inFlight = new();
+    private readonly Stack<UvWriteReq> _requests = new();
+    private readonly Action<UvRequest, int> _onWriteCompleted;
+    private long _accepted;
+    private long _flushed;
+    private bool _flushRequested;
+    private bool _submitPosted;
+    private OutputEnd _end;
+
+    public SocketOutput(LoopThread thread, UvStreamHandle socket, SlabMemoryPool pool, long? maxResponseBufferSize, IOutputEvents events)
+    {
+        Invariant.Assert(maxResponseBufferSize is null or >= 0);
+        _thread = thread;
+        _socket = socket;
+        _pool = pool;
+        _budget = maxResponseBufferSize;
+        _events = events;
+        _pending = new OutputBuffer(pool);
+        _onWriteCompleted = (req, status) => OnWriteCompleted((UvWriteReq)req, status);
+    }
+
+    /// <summary>Bytes accepted from the app and not yet taken by the socket.</summary>
+    public long UnflushedBytes
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _accepted - _flushed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Accepts <paramref name="data"/> (copied before returning). An immediate write also asks for the pending
+    /// bytes to go to the socket; its task completes when the budget allows. After an abort, writes are dropped
+    /// and complete at once: the app learns of the abort through RequestAborted, not an exception.
+    /// </summary>
+    public Task WriteAsync(ReadOnlySpan<byte> data, bool immediate)
+    {
+        lock (_sync)
+        {
+            if (_end.Aborted || _end.DisconnectRequested)
+            {
+                return Task.CompletedTask;
+            }
+
+            _pending.Append(data);
+            _accepted += data.Length;
+            if (!immediate)
+            {
+                return Task.CompletedTask;
+            }
+
+            _flushRequested = true;
+            var result = Task.CompletedTask;
+            if (_waiters.Count > 0 || !FitsBudget(_accepted))
+            {
+                var waiter = new WriteWaiter(_accepted);
+                _waiters.Enqueue(waiter);
+                result = waiter.Completion.Task;
+            }
+
+            PostSubmitLocked();
+            return result;
+        }
+    }
+
+    /// <summary>Ends the output: shutdown or disconnect happens once everything queued before it is flushed.</summary>
+    public void End(ProduceEndType type)
+    {
+        lock (_sync)
+        {
+            if (type == ProduceEndType.SocketShutdownSend)
+            {
+                _end.ShutdownRequested = true;
+            }
+            else if (type == ProduceEndType.SocketDisconnect)
+            {
+                _end.DisconnectRequested = true;
+            }
+            else
+            {
+                return;
+            }
+
+            _flushRequested = true;
+            PostSubmitLocked();
+        }
+    }
+
+    /// <summary>
+    /// Stops all output after a failure: queued bytes are dropped and every waiter completes, so nothing hangs.
+    /// Must run on the loop thread; in-flight writes finish through libuv's callbacks.
+    /// </summary>
+    public void Abort()
+    {
+        _thread.Loop.AssertOnLoopThread();
+        List<WriteWaiter> released;
+        lock (_sync)
+        {
+            if (_end.Aborted)
+            {
+                return;
+            }
+
+            _end.Aborted = true;
+            _pending.Release();
+            released = [.. _waiters];
+            _waiters.Clear();
+        }
+
+        foreach (var waiter in released)
+        {
+            _thread.Scheduler.SetResultLater(waiter.Completion);
+        }
+    }
+
+    private bool FitsBudget(long end) => _budget is not { } budget || end - _flushed <= budget;
+
+    private void PostSubmitLocked()
+    {
+        if (!_submitPosted && _inFlight.Count < MaxWritesInFlight)
+        {
+            _submitPosted = true;
+            _thread.Post(static s => ((SocketOutput)s!).SubmitOnLoop(), this);
+        }
+    }
+
+    private void SubmitOnLoop()
+    {
+        WriteBatch? batch;
+        lock (_sync)
+        {
+            _submitPosted = false;
+            if (_end.Aborted || _inFlight.Count >= MaxWritesInFlight)
+            {
+                return;
+            }
+
+            batch = _flushRequested ? _pending.Take(MaxBuffersPerWrite) : null;
+            _flushRequested = _pending.Length > 0 && _flushRequested;
+            if (batch is null)
+            {
+                FinishEndIfDrainedLocked();
+                return;
+            }
+
+            _inFlight.Enqueue(batch);
+        }
+
+        Submit(batch);
+    }
+
+    private void Submit(WriteBatch batch)
+    {
+        var request = _requests.Count > 0 ? _requests.Pop() : new UvWriteReq(_thread.Loop);
+        try
+        {
+            request.Write(_socket, batch.Buffers, _onWriteCompleted);
+        }
+        catch (UvException ex)
+        {
+            // The write never started, so libuv will not call back: complete it here as failed.
+            OnWriteCompleted(request, ex.Status);
+        }
+    }
+
+    private void OnWriteCompleted(UvWriteReq request, int status)
+    {
+        _requests.Push(request);
+        List<WriteWaiter> released = [];
+        bool resubmit;
+        lock (_sync)
+        {
+            var batch = _inFlight.Dequeue();
+            batch.Release();
+            if (status < 0 || _end.Aborted)
+            {
+                resubmit = false;
+            }
+            else
+            {
+                _flushed += batch.Bytes;
+                Invariant.Assert(_flushed <= _accepted);
+                while (_waiters.Count > 0 && FitsBudget(_waiters.Peek().End))
+                {
+                    released.Add(_waiters.Dequeue());
+                }
+
+                resubmit = _flushRequested || _end.ShutdownRequested || _end.DisconnectRequested;
+            }
+        }
+
+        foreach (var waiter in released)
+        {
+            _thread.Scheduler.SetResultLater(waiter.Completion);
+        }
+
+        if (status < 0)
+        {
+            _events.OnWriteFailed(status);
+        }
+        else if (resubmit)
+        {
+            SubmitOnLoop();
+        }
+    }
+
+    /// <summary>Signals the requested disconnect or shutdown once nothing is pending or in flight.</summary>
+    private void FinishEndIfDrainedLocked()
+    {
+        if (_inFlight.Count > 0 || _pending.Length > 0)
+        {
+            return;
+        }
+
+        // A disconnect makes a pending shutdown moot: closing after the flush sends FIN as well.
+        if (_end.DisconnectRequested && !_end.DisconnectStarted)
+        {
+            _end.DisconnectStarted = true;
+            _thread.Post(static s => ((SocketOutput)s!)._events.OnDisconnect(), this);
+        }
+        else if (_end.ShutdownRequested && !_end.ShutdownStarted && !_end.DisconnectRequested)
+        {
+            _end.ShutdownStarted = true;
+            _thread.Post(static s => ((SocketOutput)s!)._events.OnShutdownSend(), this);
+        }
+    }
+
+    private struct OutputEnd
+    {
+        public bool ShutdownRequested;
+        public bool ShutdownStarted;
+        public bool DisconnectRequested;
+        public bool DisconnectStarted;
+        public bool Aborted;
+    }
+
+    private sealed class WriteWaiter(long end)
+    {
+        public long End { get; } = end;
+
+        public TaskCompletionSource Completion { get; } = new();
+    }
+}

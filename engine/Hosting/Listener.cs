@@ -1,0 +1,88 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Testbed.Engine.Connections;
+using Testbed.Engine.Infrastructure;
+using Testbed.Engine.Networking;
+
+namespace Testbed.Engine.Hosting;
+
+/// <summary>
+/// One loop's listen socket and the connections it accepted. Each loop listens on the same endpoint
+/// (SO_REUSEPORT), so accepted sockets never change threads. Touched only on its loop's thread.
+/// </summary>
+internal sealed class Listener(LoopThread thread, ConnectionContext context, ConnectionRegistry registry)
+{
+    private readonly HashSet<Connection> _connections = [];
+    private UvTcpHandle? _socket;
+
+    public LoopThread Thread => thread;
+
+    /// <summary>Binds and listens; returns the bound endpoint (the real port when 0 was asked for).</summary>
+    public IPEndPoint Start(IPEndPoint endPoint, int backlog)
+    {
+        _socket = new UvTcpHandle(thread.Loop);
+        try
+        {
+            _socket.Bind(endPoint, reusePort: true);
+            _socket.Listen(backlog, (_, status) => OnConnection(status));
+            return _socket.GetSockName();
+        }
+        catch
+        {
+            _socket.Close();
+            throw;
+        }
+    }
+
+    /// <summary>Stops accepting; connections already accepted carry on.</summary>
+    public void StopAccepting() => _socket?.Close();
+
+    /// <summary>Asks every connection to finish its current request and close.</summary>
+    public void RequestStop()
+    {
+        foreach (var connection in _connections)
+        {
+            connection.Frame.RequestStop();
+        }
+    }
+
+    public void AbortAll()
+    {
+        foreach (var connection in _connections.ToArray())
+        {
+            connection.Abort("server stopping");
+        }
+    }
+
+    private void OnConnection(int status)
+    {
+        if (status < 0)
+        {
+            context.Logger.LogWarning("Accept failed on {Loop}: {Error}", thread.Name, thread.Loop.Uv.ErrName(status));
+            return;
+        }
+
+        var client = new UvTcpHandle(thread.Loop);
+        try
+        {
+            _socket!.Accept(client);
+        }
+        catch (UvException ex)
+        {
+            context.Logger.LogDebug("Accept failed on {Loop}: {Error}", thread.Name, ex.ErrorName);
+            client.Close();
+            return;
+        }
+
+        var connection = new Connection(registry.NextId(), thread, client, context, OnClosed);
+        _connections.Add(connection);
+        registry.Opened();
+        connection.Start();
+    }
+
+    private void OnClosed(Connection connection)
+    {
+        _connections.Remove(connection);
+        registry.Closed();
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net;
+using Testbed.Engine.Infrastructure;
+
+namespace Testbed.Engine.Hosting;
+
+/// <summary>Options for <see cref="TestbedServer"/>; bound from configuration section "Testbed" by the CLI.</summary>
+public sealed class TestbedServerOptions
+{
+    /// <summary>Where to listen. Loopback by default: exposing the server is an explicit choice.</summary>
+    public IPEndPoint EndPoint { get; set; } = new(IPAddress.Loopback, 5000);
+
+    /// <summary>Loop threads, each with its own listen socket; defaults to the core count.</summary>
+    public int ThreadCount { get; set; } = Environment.ProcessorCount;
+
+    public ServerLimits Limits { get; } = new();
+
+    /// <summary>The Server response header.</summary>
+    public string ServerHeader { get; set; } = "Testbed";
+
+    /// <summary>How long a graceful stop waits for in-flight requests before aborting their connections.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The listen backlog.</summary>
+    public int Backlog { get; set; } = 511;
+}

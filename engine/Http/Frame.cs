@@ -1,0 +1,230 @@
+using Microsoft.Extensions.Logging;
+using Testbed.Engine.App;
+using Testbed.Engine.Connections;
+using Testbed.Engine.Infrastructure;
+
+namespace Testbed.Engine.Http;
+
+/// <summary>
+/// Serves the requests of one connection in order: read a head, run the app, finish the response, and
+/// either keep the connection for the next (pipelined) request or end it. Runs on the scheduler.
+/// </summary>
+public sealed class Frame
+{
+    private static readonly byte[] ContinueBytes = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Connection _connection;
+    private readonly ConnectionContext _context;
+    private readonly RequestHeadReader _heads;
+    private readonly ResponseProducer _response;
+    private readonly CancellationTokenSource _aborted = new();
+    private volatile bool _stopping;
+    private bool _continueSent;
+    private RequestHead? _current;
+
+    public Frame(Connection connection, ConnectionContext context)
+    {
+        _connection = connection;
+        _context = context;
+        _heads = new RequestHeadReader(connection, context);
+        _response = new ResponseProducer(connection, context);
+    }
+
+    /// <summary>Serves requests until the connection ends; never throws.</summary>
+    public Task ProcessRequestsAsync() => ServeAsync();
+
+    /// <summary>Graceful stop: idle connections close now, busy ones after the current response.</summary>
+    public void RequestStop()
+    {
+        _stopping = true;
+        if (_heads.IsIdle)
+        {
+            _connection.Input.Reader.CancelPendingRead();
+        }
+    }
+
+    /// <summary>The connection was torn down; the app learns through RequestAborted. Called on the loop thread.</summary>
+    public void OnAborted() => _connection.Scheduler.CancelLater(_aborted);
+
+    private async Task ServeAsync()
+    {
+        var lingering = true;
+        try
+        {
+            while (await _heads.ReadAsync(() => _stopping).ConfigureAwait(false) is { } head)
+            {
+                if (!await ServeRequestAsync(head).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await RejectAsync(ex).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            lingering = false;
+        }
+        catch (Exception ex)
+        {
+            _context.Logger.LogError(ex, "Connection {Id}: unexpected error in the frame", _connection.Id);
+            lingering = false;
+        }
+
+        await EndConnectionAsync(lingering).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one request; true when the connection may carry another.</summary>
+    private async Task<bool> ServeRequestAsync(RequestHead head)
+    {
+        _current = head;
+        _continueSent = false;
+        _response.Reset(head);
+        if (_stopping)
+        {
+            _response.DisableKeepAlive();
+        }
+
+        var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, SendContinueAsync);
+        var context = new HttpContext(
+            new HttpRequest(head, new RequestBodyStream(body)),
+            new HttpResponse(_response),
+            _connection.Id,
+            _aborted.Token);
+        if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await _response.CompleteAsync().ConfigureAwait(false))
+        {
+            _connection.Abort("response could not be completed");
+            return false;
+        }
+
+        return await FinishRequestAsync(head, body).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the app; false when the response is broken and the connection must abort.</summary>
+    private async Task<bool> RunApplicationAsync(HttpContext context)
+    {
+        try
+        {
+            await _context.Application(context).ConfigureAwait(false);
+            if (_response.DeclaredButUnwritten)
+            {
+                _context.Logger.LogError("Connection {Id}: the app declared a Content-Length and wrote nothing", _connection.Id);
+                _response.ResetToError(500, keepAlive: true);
+            }
+
+            return true;
+        }
+        catch (BadHttpRequestException ex) when (!_response.HasStarted)
+        {
+            _context.Logger.LogDebug("Connection {Id}: bad request body: {Reason}", _connection.Id, ex.Message);
+            _response.ResetToError(ex.StatusCode, keepAlive: false);
+            return true;
+        }
+        catch (Exception ex) when (_aborted.IsCancellationRequested)
+        {
+            _context.Logger.LogDebug(ex, "Connection {Id}: app stopped after the connection aborted", _connection.Id);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            _context.Logger.LogError(ex, "Connection {Id}: unhandled application exception", _connection.Id);
+            if (_response.HasStarted)
+            {
+                return false;
+            }
+
+            _response.ResetToError(500, keepAlive: true);
+            return true;
+        }
+    }
+
+    private async Task<bool> FinishRequestAsync(RequestHead head, RequestBodyReader body)
+    {
+        if (!_response.KeepAlive || _stopping)
+        {
+            return false;
+        }
+
+        if (!body.IsComplete)
+        {
+            // A client still waiting for 100 Continue would never send the body we'd drain: close instead.
+            if (head.ExpectContinue && !_continueSent)
+            {
+                return false;
+            }
+
+            await body.DrainAsync().ConfigureAwait(false);
+        }
+
+        _connection.End(ProduceEndType.ConnectionKeepAlive);
+        return true;
+    }
+
+    private Task SendContinueAsync()
+    {
+        if (_current is { ExpectContinue: true } && !_continueSent && !_response.HasStarted)
+        {
+            _continueSent = true;
+            return _connection.Output.WriteAsync(ContinueBytes, immediate: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RejectAsync(BadHttpRequestException ex)
+    {
+        _context.Logger.LogDebug("Connection {Id}: bad request ({Status}): {Reason}", _connection.Id, ex.StatusCode, ex.Message);
+        if (_current is not null && _response.HasStarted)
+        {
+            _connection.Abort("bad request after the response started");
+            return;
+        }
+
+        var headers = new HeaderCollection();
+        headers["Content-Length"] = "0";
+        headers["Connection"] = "close";
+        var head = ResponseHeadWriter.Write(HttpVersion.Http11, ex.StatusCode, null, headers, _context);
+        await _connection.Output.WriteAsync(head, immediate: true).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the connection gracefully: FIN after the output, then read and discard until the peer closes
+    /// (bounded by a linger timeout) so unread request bytes cannot turn the close into a reset that
+    /// destroys the response in flight.
+    /// </summary>
+    private async Task EndConnectionAsync(bool linger)
+    {
+        if (linger)
+        {
+            _connection.End(ProduceEndType.SocketShutdownSend);
+            _connection.SetTimeout(ConnectionTimeout.Linger, LingerTimeout);
+            await DiscardInputAsync().ConfigureAwait(false);
+        }
+
+        _connection.End(ProduceEndType.SocketDisconnect);
+    }
+
+    private async Task DiscardInputAsync()
+    {
+        var input = _connection.Input.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Reset while lingering: the peer is gone, which is what we were waiting for.
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Testbed.Engine.Http.Parsing;
+using Testbed.Engine.Infrastructure;
+
+namespace Testbed.Engine.Http;
+
+/// <summary>
+/// Reads one request's body from the connection's input, by Content-Length or chunked, and enforces
+/// MaxRequestBodySize. The first read that would have to wait sends <c>100 Continue</c> when due.
+/// </summary>
+public sealed class RequestBodyReader
+{
+    private readonly PipeReader _input;
+    private readonly Func<Task> _sendContinue;
+    private readonly ChunkedDecoder? _chunked;
+    private readonly long? _maxBodySize;
+    private long _remaining;
+    private long _read;
+
+    public RequestBodyReader(RequestHead head, PipeReader input, ServerLimits limits, Func<Task> sendContinue)
+    {
+        _input = input;
+        _sendContinue = sendContinue;
+        _maxBodySize = limits.MaxRequestBodySize;
+        _chunked = head.IsChunked ? new ChunkedDecoder(limits) : null;
+        _remaining = head.ContentLength ?? 0;
+    }
+
+    /// <summary>All of the body has been read.</summary>
+    public bool IsComplete => _chunked?.IsComplete ?? _remaining == 0;
+
+    /// <summary>Whether any body byte has been asked for (then 100 Continue has been dealt with).</summary>
+    public bool ReadStarted { get; private set; }
+
+    public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (IsComplete || destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            // Each pass either returns or has consumed input and awaits more from the socket.
+            var result = await ReadInputAsync(cancellationToken).ConfigureAwait(false);
+            var n = _chunked is null ? CopyContentLength(result, destination.Span) : CopyChunked(result, destination.Span);
+            if (n > 0 || IsComplete)
+            {
+                CountAgainstLimit(n);
+                return n;
+            }
+        }
+    }
+
+    /// <summary>Reads and discards the rest of the body so the next pipelined request can be parsed.</summary>
+    public async Task DrainAsync()
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(SlabMemoryPool.BlockSize);
+        try
+        {
+            while (await ReadAsync(scratch, CancellationToken.None).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private async ValueTask<ReadResult> ReadInputAsync(CancellationToken cancellationToken)
+    {
+        if (!ReadStarted)
+        {
+            ReadStarted = true;
+            if (!_input.TryRead(out var ready))
+            {
+                await _sendContinue().ConfigureAwait(false);
+                return await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return ready;
+        }
+
+        return await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private int CopyContentLength(ReadResult result, Span<byte> destination)
+    {
+        var buffer = result.Buffer;
+        var n = (int)Math.Min(Math.Min(buffer.Length, destination.Length), _remaining);
+        buffer.Slice(0, n).CopyTo(destination);
+        _input.AdvanceTo(buffer.GetPosition(n));
+        _remaining -= n;
+        if (n == 0 && result.IsCompleted)
+        {
+            throw new BadHttpRequestException(400, "Unexpected end of request content.");
+        }
+
+        return n;
+    }
+
+    private int CopyChunked(ReadResult result, Span<byte> destination)
+    {
+        var buffer = result.Buffer;
+        var n = _chunked!.Decode(buffer, destination, out var consumed);
+        if (n > 0 || _chunked.IsComplete)
+        {
+            _input.AdvanceTo(consumed);
+            return n;
+        }
+
+        _input.AdvanceTo(consumed, buffer.End);
+        if (result.IsCompleted)
+        {
+            throw new BadHttpRequestException(400, "Unexpected end of chunked request content.");
+        }
+
+        return 0;
+    }
+
+    private void CountAgainstLimit(int n)
+    {
+        _read += n;
+        if (_read > _maxBodySize)
+        {
+            throw new BadHttpRequestException(413, "Request body too large.");
+        }
+    }
+}
