@@ -29,8 +29,6 @@ internal static unsafe partial class LibuvInterop
     public const int UV_RUN_DEFAULT = 0;
     public const int UV_RUN_NOWAIT = 2;
 
-    public const int UV_EADDRINUSE = -98;
-
     [LibraryImport(Lib)] public static partial nuint uv_loop_size();
     [LibraryImport(Lib)] public static partial nuint uv_handle_size(int type);
     [LibraryImport(Lib)] public static partial nuint uv_req_size(int type);

@@ -35,14 +35,21 @@ public sealed unsafe partial class NativeLibuv
     public void LoopClose(UvLoopHandle loop)
     {
         // On EBUSY libuv changes nothing, so the loop stays usable and its memory must stay allocated.
-        Check(uv_loop_close(loop.Native), "uv_loop_close");
+        Check(uv_loop_close(LoopOf(loop)), "uv_loop_close");
         FreeNative(loop.Native);
         loop.Native = 0;
     }
 
-    public void Stop(UvLoopHandle loop) => uv_stop(loop.Native);
+    public void Stop(UvLoopHandle loop) => uv_stop(LoopOf(loop));
 
-    public long Now(UvLoopHandle loop) => (long)uv_now(loop.Native);
+    public long Now(UvLoopHandle loop) => (long)uv_now(LoopOf(loop));
+
+    /// <summary>The uv_loop_t*; libuv would dereference a null one, so a closed loop is an invariant failure.</summary>
+    private static nint LoopOf(UvLoopHandle loop)
+    {
+        Invariant.Assert(loop.Native != 0, "loop not initialised or already closed");
+        return loop.Native;
+    }
 
     public void StartLoopThread(string name, UvLoopHandle loop, Action setup, Action teardown)
     {

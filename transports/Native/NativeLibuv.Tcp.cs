@@ -87,15 +87,14 @@ public sealed unsafe partial class NativeLibuv
     }
 
     /// <summary>
-    /// uv_tcp_bind does not report EADDRINUSE: it stores it and uv_listen returns it later. The engine binds
-    /// and listens separately and wants the error at the bind, so it is detected here: a bind that succeeded
-    /// always has a port (port 0 gets an ephemeral one), so a socket still on port 0 was not bound.
+    /// uv_tcp_bind does not report EADDRINUSE: it stores it as the handle's delayed error, which uv_listen
+    /// returns later. The engine binds and listens separately and wants the error at the bind. libuv's
+    /// uv_tcp_getsockname returns the delayed error first, so it is asked here and its answer blamed on the bind.
     /// </summary>
     private void ThrowIfBindDeferred(UvTcpHandle tcp)
     {
-        if (TcpGetSockName(tcp).Port == 0)
-        {
-            throw new UvException("uv_tcp_bind", UV_EADDRINUSE, ErrName(UV_EADDRINUSE), StrError(UV_EADDRINUSE));
-        }
+        var address = stackalloc byte[SockAddr.StorageSize];
+        var length = SockAddr.StorageSize;
+        Check(uv_tcp_getsockname(tcp.Native, address, &length), "uv_tcp_bind");
     }
 }
