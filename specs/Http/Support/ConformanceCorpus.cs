@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace Testbed.Specs.Http.Support;
+
+/// <summary>One row of a conformance JSONL file.</summary>
+internal sealed record CorpusCase(string File, string Id, byte[] Request, JsonElement Expect, bool Disputable, string Representation);
+
+/// <summary>
+/// The shared conformance corpora (<c>../shared/conformance/*.jsonl</c>, a sibling of the repository root).
+/// They are read in place, never copied into the repository.
+/// </summary>
+internal static class ConformanceCorpus
+{
+    public static readonly string[] Files =
+    [
+        "kestrel-bad-requests.jsonl",
+        "llhttp-requests-strict-host.jsonl",
+        "llhttp-requests-strict.jsonl",
+    ];
+
+    private static readonly Lazy<string?> LazyDirectory = new(Locate);
+    private static readonly Lazy<IReadOnlyDictionary<string, CorpusCase>> LazyCases = new(Load);
+
+    /// <summary>The conformance folder, or null when it is absent.</summary>
+    public static string? Directory => LazyDirectory.Value;
+
+    public static IReadOnlyDictionary<string, CorpusCase> Cases => LazyCases.Value;
+
+    private static string? Locate()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Testbed.sln")))
+            {
+                string corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance"));
+                return Files.All(f => File.Exists(Path.Combine(corpus, f))) ? corpus : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyDictionary<string, CorpusCase> Load()
+    {
+        var cases = new Dictionary<string, CorpusCase>(StringComparer.Ordinal);
+        if (Directory is null)
+        {
+            return cases;
+        }
+
+        foreach (string file in Files)
+        {
+            foreach (string line in File.ReadLines(Path.Combine(Directory, file)).Where(l => !string.IsNullOrWhiteSpace(l)))
+            {
+                var row = JsonDocument.Parse(line).RootElement;
+                string id = row.GetProperty("id").GetString()!;
+                bool disputable = row.TryGetProperty("disputable", out var d) && d.ValueKind == JsonValueKind.Array && d.GetArrayLength() > 0;
+                var request = Convert.FromBase64String(row.GetProperty("request_b64").GetString()!);
+                cases.Add(id, new CorpusCase(file, id, request, row.GetProperty("expect").Clone(), disputable, row.GetProperty("request_repr").GetString()!));
+            }
+        }
+
+        return cases;
+    }
+}
