@@ -1,2 +1,0 @@
-namespace Testbed.Specs;
-public class PlaceholderSpec { [Fact] public void Builds() => Assert.True(true); }
