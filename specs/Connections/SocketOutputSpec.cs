@@ -1,4 +1,5 @@
 using Testbed.Engine.Connections;
+using Testbed.Engine.Infrastructure;
 using Testbed.Engine.Networking;
 using Testbed.Specs.Support;
 
@@ -280,6 +281,27 @@ public sealed class SocketOutputSpec
     }
 
     [Fact]
+    public void A_uv_write_refused_at_submission_fails_only_its_own_batch()
+    {
+        using var h = new SocketOutputHarness(Budget);
+        h.Write(8192);
+        h.Settle();
+
+        h.Uv.RefuseWrites = UvStatus.EPIPE;
+        h.Write(100);
+        h.Settle();
+
+        Assert.Equal([UvStatus.EPIPE], h.Events.WriteFailures);
+        Assert.Equal(2, h.Pool.RentedBlocks);
+
+        // Another connection rents and fills every free block; the in-flight uv_write's two must not be among them.
+        ScribbleOverFreeBlocks(h.Pool);
+        h.Complete();
+        Assert.Equal(h.Written[..8192], h.Uv.Wire);
+        Assert.Equal(0, h.Pool.RentedBlocks);
+    }
+
+    [Fact]
     public void Shutdown_fires_once_after_every_earlier_byte_is_written()
     {
         using var h = new SocketOutputHarness(Budget);
@@ -375,6 +397,16 @@ public sealed class SocketOutputSpec
         Assert.True(h.Uv.TornDown);
         Assert.True(h.Thread.Stopped.IsCompletedSuccessfully);
         Assert.Empty(h.Log.Errors);
+    }
+
+    private static void ScribbleOverFreeBlocks(SlabMemoryPool pool)
+    {
+        var blocks = Enumerable.Range(0, 64).Select(_ => pool.RentBlock()).ToList();
+        foreach (var block in blocks)
+        {
+            block.GetSpan().Fill(0xEE);
+            ((IDisposable)block).Dispose();
+        }
     }
 
     private static void Track(int id, Task write, List<int> order) =>

@@ -41,6 +41,9 @@ public sealed class ManualLibuv : ILibuv
     /// <summary>True once the loop thread's teardown ran (uv_run returned).</summary>
     public bool TornDown { get; private set; }
 
+    /// <summary>When set, uv_write fails at submission with this status, as libuv returns EPIPE on a stream that is not writable.</summary>
+    public int? RefuseWrites { get; set; }
+
     /// <summary>The value <see cref="Now"/> returns.</summary>
     public long NowMs { get; set; }
 
@@ -149,6 +152,11 @@ public sealed class ManualLibuv : ILibuv
 
         // libuv asserts nbufs > 0.
         Assert.True(buffers.Length > 0, "uv_write with no buffers");
+        if (RefuseWrites is { } status)
+        {
+            throw new UvException("uv_write", status, ErrName(status), StrError(status));
+        }
+
         request.Native = NextId();
         var write = new WriteRecord(request, stream, buffers.ToArray());
         Submitted.Add(write);
