@@ -7,16 +7,23 @@ namespace Testbed.Engine.Http;
 public static class ResponseHeadWriter
 {
     /// <summary>
-    /// The head bytes. Date and Server come first unless the app set them. Header names and values are
-    /// checked, so an app cannot split the response with CR or LF.
+    /// The head bytes. Date and Server come first unless the app set them. The reason phrase, header names
+    /// and values are checked, so an app cannot split the response with CR or LF.
     /// </summary>
     public static byte[] Write(HttpVersion version, int status, string? reasonPhrase, HeaderCollection headers, ConnectionContext context)
     {
+        var reason = reasonPhrase ?? ReasonPhrases.For(status);
+        if (reason.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            // The app sets the phrase too: CR or LF in it would split the response just as in a header value.
+            throw new InvalidOperationException("Invalid characters in the response reason phrase.");
+        }
+
         var text = new StringBuilder(256);
         text.Append(version == HttpVersion.Http11 ? "HTTP/1.1 " : "HTTP/1.0 ")
             .Append(status)
             .Append(' ')
-            .Append(reasonPhrase ?? ReasonPhrases.For(status))
+            .Append(reason)
             .Append("\r\n");
         if (!headers.Contains("Date"))
         {
