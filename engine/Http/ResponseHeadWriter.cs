@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Testbed.Engine.Connections;
 
@@ -6,6 +7,10 @@ namespace Testbed.Engine.Http;
 /// <summary>Serialises a status line and header section (RFC 9112 §4, §5).</summary>
 public static class ResponseHeadWriter
 {
+    /// <summary>tchar (RFC 9110 §5.6.2).</summary>
+    private static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     /// <summary>
     /// The head bytes. Date and Server come first unless the app set them. The reason phrase, header names
     /// and values are checked, so an app cannot split the response with CR or LF.
@@ -47,7 +52,8 @@ public static class ResponseHeadWriter
 
     private static void Validate(string name, string value)
     {
-        if (name.Length == 0 || name.AsSpan().IndexOfAny(":\r\n \t\0") >= 0)
+        // RFC 9110 §5.1: a field name is a token. Checking tchar also excludes ':', CR, LF, whitespace and NUL.
+        if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars))
         {
             throw new InvalidOperationException($"Invalid response header name '{name}'.");
         }
