@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Testbed.Engine.Http;
 
 /// <summary>
@@ -37,7 +39,9 @@ internal struct ResponseFraming
         }
         else if (contentLength is not null)
         {
-            framing.DeclaredLength = long.TryParse(contentLength, out var length) && length >= 0
+            // RFC 9110 §8.6: 1*DIGIT. The value goes on the wire as the app wrote it, so "+5", "-0" or
+            // surrounding whitespace must not pass as a length the peer may parse differently or reject.
+            framing.DeclaredLength = long.TryParse(contentLength, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
                 ? length
                 : throw new InvalidOperationException($"Invalid Content-Length response header '{contentLength}'.");
         }
