@@ -36,6 +36,12 @@ internal struct ResponseFraming
             headers.Remove("Content-Length");
             framing.AutoChunk = EndsWithChunked(transferEncoding) && request.Version == HttpVersion.Http11;
             framing.KeepAlive &= framing.AutoChunk;
+            if (request.Version == HttpVersion.Http10)
+            {
+                // RFC 9112 §6.1: never to a 1.0 client. The body goes out unchunked until the close, so a
+                // kept "chunked" would misframe it for anyone who honours the field.
+                headers.Remove("Transfer-Encoding");
+            }
         }
         else if (contentLength is not null)
         {
