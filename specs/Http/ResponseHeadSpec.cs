@@ -110,6 +110,12 @@ public sealed class ResponseHeadSpec
     [InlineData("X\r\nSet-Cookie")]
     [InlineData("X\nY")]
     [InlineData("X\0")]
+    [InlineData("X(Y)")]
+    [InlineData("X\"Y")]
+    [InlineData("X/Y")]
+    [InlineData("X\u0001")]
+    [InlineData("X\u007f")]
+    [InlineData("X\u00e9")]
     public void A_bad_field_name_throws(string name)
     {
         var headers = new HeaderCollection();
@@ -117,6 +123,23 @@ public sealed class ResponseHeadSpec
 
         Assert.Throws<InvalidOperationException>(() => Head(HttpVersion.Http11, 200, null, headers));
     }
+
+    [Fact]
+    public void Any_token_is_a_field_name()
+    {
+        var headers = new HeaderCollection();
+        headers.Append("X-!#$%&'*+.^_`|~09az", "v");
+
+        Assert.Contains("\r\nX-!#$%&'*+.^_`|~09az: v\r\n", Head(HttpVersion.Http11, 200, null, headers));
+    }
+
+    [Theory]
+    [InlineData("OK\r\nSet-Cookie: evil=1")]
+    [InlineData("OK\r")]
+    [InlineData("OK\n")]
+    [InlineData("OK\0")]
+    public void A_reason_phrase_with_cr_lf_or_nul_throws(string phrase) =>
+        Assert.Throws<InvalidOperationException>(() => Head(HttpVersion.Http11, 200, phrase, new HeaderCollection()));
 
     [Fact]
     public void An_app_that_completes_without_writing_gets_content_length_zero()
@@ -208,6 +231,13 @@ public sealed class ResponseHeadSpec
     [InlineData("abc")]
     [InlineData("-1")]
     [InlineData("5, 5")]
+    [InlineData("+5")]
+    [InlineData("-0")]
+    [InlineData(" 5")]
+    [InlineData("5 ")]
+    [InlineData("\v5")]
+    [InlineData("0x5")]
+    [InlineData("99999999999999999999")]
     public void An_app_content_length_that_is_not_a_length_throws(string value) =>
         Assert.Throws<InvalidOperationException>(() =>
             Decide(Request(), 200, Fields(("Content-Length", value)), appCompleted: false));
@@ -223,6 +253,21 @@ public sealed class ResponseHeadSpec
         Assert.Null(framing.DeclaredLength);
         Assert.True(framing.AutoChunk);
         Assert.True(framing.KeepAlive);
+    }
+
+    [Theory]
+    [InlineData("chunked")]
+    [InlineData("gzip, chunked")]
+    public void An_app_transfer_encoding_is_never_sent_to_an_http10_client(string value)
+    {
+        var headers = Fields(("Content-Length", "5"), ("Transfer-Encoding", value));
+
+        var framing = Decide(Request(HttpVersion.Http10), 200, headers, appCompleted: false);
+
+        Assert.Equal(Pairs(("Connection", "close")), headers);
+        Assert.False(framing.AutoChunk);
+        Assert.Null(framing.DeclaredLength);
+        Assert.False(framing.KeepAlive);
     }
 
     [Fact]
