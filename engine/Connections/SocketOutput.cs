@@ -28,7 +28,7 @@ public sealed class SocketOutput
     private readonly object _sync = new();
     private readonly OutputBuffer _pending;
     private readonly Queue<WriteWaiter> _waiters = new();
-    private readonly Queue<WriteBatch> _inFlight = new();
+    private readonly List<WriteBatch> _inFlight = [];
     private readonly Stack<UvWriteReq> _requests = new();
     private readonly Action<UvRequest, int> _onWriteCompleted;
     private long _accepted;
@@ -176,7 +176,7 @@ public sealed class SocketOutput
                 return;
             }
 
-            _inFlight.Enqueue(batch);
+            _inFlight.Add(batch);
         }
 
         Submit(batch);
@@ -191,8 +191,17 @@ public sealed class SocketOutput
         }
         catch (UvException ex)
         {
-            // The write never started, so libuv will not call back: complete it here as failed.
-            OnWriteCompleted(request, ex.Status);
+            // libuv refused the write and will not call back. Only this batch (the newest) failed: older
+            // writes in flight still own their buffers until their own callbacks, so theirs stay rented.
+            _requests.Push(request);
+            lock (_sync)
+            {
+                Invariant.Assert(_inFlight[^1] == batch);
+                _inFlight.RemoveAt(_inFlight.Count - 1);
+                batch.Release();
+            }
+
+            _events.OnWriteFailed(ex.Status);
         }
     }
 
@@ -203,7 +212,8 @@ public sealed class SocketOutput
         bool resubmit;
         lock (_sync)
         {
-            var batch = _inFlight.Dequeue();
+            var batch = _inFlight[0];
+            _inFlight.RemoveAt(0);
             batch.Release();
             if (status < 0 || _end.Aborted)
             {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Testbed.Engine.Http;
 
 /// <summary>
@@ -34,10 +36,18 @@ internal struct ResponseFraming
             headers.Remove("Content-Length");
             framing.AutoChunk = EndsWithChunked(transferEncoding) && request.Version == HttpVersion.Http11;
             framing.KeepAlive &= framing.AutoChunk;
+            if (request.Version == HttpVersion.Http10)
+            {
+                // RFC 9112 §6.1: never to a 1.0 client. The body goes out unchunked until the close, so a
+                // kept "chunked" would misframe it for anyone who honours the field.
+                headers.Remove("Transfer-Encoding");
+            }
         }
         else if (contentLength is not null)
         {
-            framing.DeclaredLength = long.TryParse(contentLength, out var length) && length >= 0
+            // RFC 9110 §8.6: 1*DIGIT. The value goes on the wire as the app wrote it, so "+5", "-0" or
+            // surrounding whitespace must not pass as a length the peer may parse differently or reject.
+            framing.DeclaredLength = long.TryParse(contentLength, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
                 ? length
                 : throw new InvalidOperationException($"Invalid Content-Length response header '{contentLength}'.");
         }
