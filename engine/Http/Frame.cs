@@ -94,7 +94,7 @@ public sealed class Frame
             new HttpResponse(_response),
             _connection.Id,
             _aborted.Token);
-        if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await _response.CompleteAsync().ConfigureAwait(false))
+        if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await CompleteResponseAsync(head, body).ConfigureAwait(false))
         {
             _connection.Abort("response could not be completed");
             return false;
@@ -141,6 +141,19 @@ public sealed class Frame
         }
     }
 
+    /// <summary>Finishes the response after the app returned; false when it is broken and the connection must abort.</summary>
+    private Task<bool> CompleteResponseAsync(RequestHead head, RequestBodyReader body)
+    {
+        if (AwaitsContinue(head, body))
+        {
+            // A client still waiting for 100 Continue would never send the body we'd drain, so the connection
+            // closes; a head not yet sent says so (RFC 9110 §10.1.1).
+            _response.DisableKeepAlive();
+        }
+
+        return _response.CompleteAsync();
+    }
+
     private async Task<bool> FinishRequestAsync(RequestHead head, RequestBodyReader body)
     {
         if (!_response.KeepAlive || _stopping)
@@ -150,18 +163,16 @@ public sealed class Frame
 
         if (!body.IsComplete)
         {
-            // A client still waiting for 100 Continue would never send the body we'd drain: close instead.
-            if (head.ExpectContinue && !_continueSent)
-            {
-                return false;
-            }
-
             await body.DrainAsync().ConfigureAwait(false);
         }
 
         _connection.End(ProduceEndType.ConnectionKeepAlive);
         return true;
     }
+
+    /// <summary>The request body is unread and its client is still waiting for 100 Continue before sending it.</summary>
+    private bool AwaitsContinue(RequestHead head, RequestBodyReader body) =>
+        head.ExpectContinue && !_continueSent && !body.IsComplete;
 
     private Task SendContinueAsync()
     {

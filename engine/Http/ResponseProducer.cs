@@ -52,7 +52,7 @@ public sealed class ResponseProducer(Connection connection, ConnectionContext co
         _framing.KeepAlive = request.KeepAlive;
     }
 
-    /// <summary>Forbids keep-alive for this response (shutdown, unread body); effective until the head is sent.</summary>
+    /// <summary>Forbids keep-alive after this response (shutdown, unread body); the head says Connection: close if not yet sent.</summary>
     public void DisableKeepAlive() => _framing.KeepAlive = false;
 
     public void OnStarting(Func<Task> callback)
