@@ -20,6 +20,7 @@ public sealed class Frame
     private readonly ResponseProducer _response;
     private readonly CancellationTokenSource _aborted = new();
     private volatile bool _stopping;
+    private volatile bool _connectionAborted;
     private bool _continueSent;
     private RequestHead? _current;
 
@@ -44,8 +45,14 @@ public sealed class Frame
         }
     }
 
-    /// <summary>The connection was torn down; the app learns through RequestAborted. Called on the loop thread.</summary>
-    public void OnAborted() => _connection.Scheduler.CancelLater(_aborted);
+    /// <summary>
+    /// The connection was torn down. Called on the loop thread before the input fails and the output drops
+    /// writes, so an app exception from then on is the abort's doing, not an app bug.
+    /// </summary>
+    public void OnAborted() => _connectionAborted = true;
+
+    /// <summary>Fires RequestAborted. Runs on the scheduler, where the app's callbacks on it belong.</summary>
+    public void CancelRequest() => _aborted.Cancel();
 
     private async Task ServeAsync()
     {
@@ -123,7 +130,7 @@ public sealed class Frame
             _response.ResetToError(ex.StatusCode, keepAlive: false);
             return true;
         }
-        catch (Exception ex) when (_aborted.IsCancellationRequested)
+        catch (Exception ex) when (_connectionAborted)
         {
             _context.Logger.LogDebug(ex, "Connection {Id}: app stopped after the connection aborted", _connection.Id);
             return false;
