@@ -39,6 +39,7 @@ public sealed class Frame
     public void RequestStop()
     {
         _stopping = true;
+        _response.RequestStop();
         if (_heads.IsIdle)
         {
             _connection.Input.Reader.CancelPendingRead();
@@ -90,10 +91,6 @@ public sealed class Frame
         _current = head;
         _continueSent = false;
         _response.Reset(head);
-        if (_stopping)
-        {
-            _response.DisableKeepAlive();
-        }
 
         var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, SendContinueAsync);
         var context = new HttpContext(
