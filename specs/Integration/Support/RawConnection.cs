@@ -160,6 +160,27 @@ internal sealed class RawConnection : IDisposable
         return all.ToArray();
     }
 
+    /// <summary>Everything until the connection ends, and whether it ended with a FIN or a reset.</summary>
+    public async Task<(byte[] Bytes, ConnectionEnd End)> ReadUntilClosedAsync()
+    {
+        var all = new MemoryStream();
+        try
+        {
+            do
+            {
+                all.Write(_buffer, _start, _end - _start);
+                _start = _end;
+            }
+            while (await FillAsync());
+
+            return (all.ToArray(), ConnectionEnd.Fin);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return (all.ToArray(), ConnectionEnd.Reset);
+        }
+    }
+
     /// <summary>
     /// Expects the server to close with no more bytes: returns whether that was a FIN or a reset. Fails if
     /// data arrives instead.
