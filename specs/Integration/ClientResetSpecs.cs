@@ -18,6 +18,7 @@ public sealed class ClientResetSpecs
                 return;
             }
 
+            // Disposed when the app returns: the token must fire while the app is still writing.
             using var registration = context.RequestAborted.Register(aborted.SetResult);
             try
             {

@@ -23,7 +23,7 @@ public sealed class ShutdownSpecs
                 await Respond.TextAsync(context, "finished after the stop began");
             },
             o => o.ShutdownTimeout = shutdownTimeout);
-        var connection = await server.ConnectAsync();
+        using var connection = await server.ConnectAsync();
         await connection.SendAsync("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
         await entered.Task.Within();
 
@@ -34,7 +34,7 @@ public sealed class ShutdownSpecs
         release.SetResult();
         var response = await connection.ReadResponseAsync();
         Assert.Equal(ConnectionEnd.Fin, await connection.ReadEndAsync());
-        connection.Dispose();
+        connection.Dispose(); // Our close ends the server's linger, so the stop need not wait it out.
         var took = await stop;
 
         Assert.Equal(200, response.Status);
@@ -54,7 +54,7 @@ public sealed class ShutdownSpecs
 
         var stop = server.StopAsync();
         var end = await connection.ReadEndAsync();
-        connection.Dispose();
+        connection.Dispose(); // Our close ends the server's linger, so the stop need not wait it out.
         var took = await stop;
 
         Assert.Equal(ConnectionEnd.Fin, end);

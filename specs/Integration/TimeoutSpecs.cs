@@ -50,10 +50,10 @@ public sealed class TimeoutSpecs
         await using var server = await LiveServer.StartAsync(
             context => Respond.TextAsync(context, "hi"),
             o => o.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1));
-        var connection = await server.ConnectAsync();
+        using var connection = await server.ConnectAsync();
 
         Assert.Equal(ConnectionEnd.Fin, await connection.ReadEndAsync());
-        connection.Dispose();
+        connection.Dispose(); // Our close ends the server's linger.
         await server.WaitForNoConnectionsAsync();
     }
 }
