@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,22 +16,16 @@ public static class ServeCommand
 {
     public static Command Create()
     {
-        var port = new Option<int?>("--port") { Description = "TCP port to listen on (default 5000; 0 picks a free port)" };
-        port.Validators.Add(r =>
+        var port = new Option<int?>("--port")
         {
-            if (r.GetValueOrDefault<int?>() is < 0 or > 65535)
-            {
-                r.AddError("--port must be between 0 and 65535");
-            }
-        });
-        var threads = new Option<int?>("--threads") { Description = "Loop threads (default: the core count)" };
-        threads.Validators.Add(r =>
+            Description = "TCP port to listen on (default 5000; 0 picks a free port)",
+            CustomParser = r => WholeNumber(r, "--port", 0, 65535),
+        };
+        var threads = new Option<int?>("--threads")
         {
-            if (r.GetValueOrDefault<int?>() is < 1 or > 256)
-            {
-                r.AddError("--threads must be between 1 and 256");
-            }
-        });
+            Description = "Loop threads (default: the core count)",
+            CustomParser = r => WholeNumber(r, "--threads", 1, 256),
+        };
         var root = new Option<DirectoryInfo?>("--root") { Description = "Serve static files from this directory" };
         root.Validators.Add(r =>
         {
@@ -44,6 +40,33 @@ public static class ServeCommand
             new ServeSettings(result.GetValue(port), result.GetValue(threads), result.GetValue(root)?.FullName),
             cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// Converts and range-checks in one step. A validator cannot do the range check: validators run even when
+    /// the conversion failed, and reading the value there throws instead of reporting "abc" as a usage error
+    /// (dotnet/command-line-api#2645).
+    /// </summary>
+    private static int? WholeNumber(ArgumentResult result, string flag, int min, int max)
+    {
+        if (result.Tokens is not [var token])
+        {
+            return null; // No value: the arity check reports it.
+        }
+
+        if (!int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            result.AddError($"{flag}: '{token.Value}' is not a whole number");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            result.AddError($"{flag} must be between {min} and {max}");
+            return null;
+        }
+
+        return value;
     }
 
     private static async Task<int> RunAsync(ServeSettings flags, CancellationToken cancellationToken)

@@ -170,9 +170,11 @@ public sealed class Connection : IInputEvents, IOutputEvents
             _state = EndState.Disconnected;
         }
 
-        Output.Abort();
-        Input.Complete(new ConnectionAbortedException(reason));
+        // The frame learns first, so an app failing on the input error below is known to be failing from the
+        // abort; RequestAborted fires before any write returns to the app, so a writer sees it when it resumes.
         Frame.OnAborted();
+        Output.Abort(Frame.CancelRequest);
+        Input.Complete(new ConnectionAbortedException(reason));
         CloseSocket();
     }
 

@@ -28,6 +28,7 @@ public sealed class SocketOutput
     private readonly object _sync = new();
     private readonly OutputBuffer _pending;
     private readonly Queue<WriteWaiter> _waiters = new();
+    private readonly TaskCompletionSource _abortAnnounced = new();
     private readonly List<WriteBatch> _inFlight = [];
     private readonly Stack<UvWriteReq> _requests = new();
     private readonly Action<UvRequest, int> _onWriteCompleted;
@@ -64,13 +65,19 @@ public sealed class SocketOutput
     /// <summary>
     /// Accepts <paramref name="data"/> (copied before returning). An immediate write also asks for the pending
     /// bytes to go to the socket; its task completes when the budget allows. After an abort, writes are dropped
-    /// and complete at once: the app learns of the abort through RequestAborted, not an exception.
+    /// and complete once the abort has been announced: the app learns of it through RequestAborted, not an exception.
     /// </summary>
     public Task WriteAsync(ReadOnlySpan<byte> data, bool immediate)
     {
         lock (_sync)
         {
-            if (_end.Aborted || _end.DisconnectRequested)
+            if (_end.Aborted)
+            {
+                // Not at once: a busy writer would spin through dropped writes before RequestAborted fired.
+                return _abortAnnounced.Task;
+            }
+
+            if (_end.DisconnectRequested)
             {
                 return Task.CompletedTask;
             }
@@ -121,9 +128,11 @@ public sealed class SocketOutput
 
     /// <summary>
     /// Stops all output after a failure: queued bytes are dropped and every waiter completes, so nothing hangs.
-    /// Must run on the loop thread; in-flight writes finish through libuv's callbacks.
+    /// Must run on the loop thread; in-flight writes finish through libuv's callbacks. <paramref name="announce"/>
+    /// runs on the scheduler in the same work item, just before the waiters and any later writes complete, so a
+    /// writer resuming from a dropped write already sees it (the frame fires RequestAborted there).
     /// </summary>
-    public void Abort()
+    public void Abort(Action announce)
     {
         _thread.Loop.AssertOnLoopThread();
         List<WriteWaiter> released;
@@ -140,9 +149,23 @@ public sealed class SocketOutput
             _waiters.Clear();
         }
 
-        foreach (var waiter in released)
+        _thread.Scheduler.Schedule(_ => AnnounceAbort(announce, released), null);
+    }
+
+    private void AnnounceAbort(Action announce, List<WriteWaiter> released)
+    {
+        try
         {
-            _thread.Scheduler.SetResultLater(waiter.Completion);
+            announce();
+        }
+        finally
+        {
+            foreach (var waiter in released)
+            {
+                waiter.Completion.TrySetResult();
+            }
+
+            _abortAnnounced.TrySetResult();
         }
     }
 

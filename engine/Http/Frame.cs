@@ -20,6 +20,7 @@ public sealed class Frame
     private readonly ResponseProducer _response;
     private readonly CancellationTokenSource _aborted = new();
     private volatile bool _stopping;
+    private volatile bool _connectionAborted;
     private bool _continueSent;
     private RequestHead? _current;
 
@@ -38,14 +39,21 @@ public sealed class Frame
     public void RequestStop()
     {
         _stopping = true;
+        _response.RequestStop();
         if (_heads.IsIdle)
         {
             _connection.Input.Reader.CancelPendingRead();
         }
     }
 
-    /// <summary>The connection was torn down; the app learns through RequestAborted. Called on the loop thread.</summary>
-    public void OnAborted() => _connection.Scheduler.CancelLater(_aborted);
+    /// <summary>
+    /// The connection was torn down. Called on the loop thread before the input fails and the output drops
+    /// writes, so an app exception from then on is the abort's doing, not an app bug.
+    /// </summary>
+    public void OnAborted() => _connectionAborted = true;
+
+    /// <summary>Fires RequestAborted. Runs on the scheduler, where the app's callbacks on it belong.</summary>
+    public void CancelRequest() => _aborted.Cancel();
 
     private async Task ServeAsync()
     {
@@ -83,10 +91,6 @@ public sealed class Frame
         _current = head;
         _continueSent = false;
         _response.Reset(head);
-        if (_stopping)
-        {
-            _response.DisableKeepAlive();
-        }
 
         var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, SendContinueAsync);
         var context = new HttpContext(
@@ -94,7 +98,7 @@ public sealed class Frame
             new HttpResponse(_response),
             _connection.Id,
             _aborted.Token);
-        if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await _response.CompleteAsync().ConfigureAwait(false))
+        if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await CompleteResponseAsync(head, body).ConfigureAwait(false))
         {
             _connection.Abort("response could not be completed");
             return false;
@@ -123,7 +127,7 @@ public sealed class Frame
             _response.ResetToError(ex.StatusCode, keepAlive: false);
             return true;
         }
-        catch (Exception ex) when (_aborted.IsCancellationRequested)
+        catch (Exception ex) when (_connectionAborted)
         {
             _context.Logger.LogDebug(ex, "Connection {Id}: app stopped after the connection aborted", _connection.Id);
             return false;
@@ -141,6 +145,19 @@ public sealed class Frame
         }
     }
 
+    /// <summary>Finishes the response after the app returned; false when it is broken and the connection must abort.</summary>
+    private Task<bool> CompleteResponseAsync(RequestHead head, RequestBodyReader body)
+    {
+        if (AwaitsContinue(head, body))
+        {
+            // A client still waiting for 100 Continue would never send the body we'd drain, so the connection
+            // closes; a head not yet sent says so (RFC 9110 §10.1.1).
+            _response.DisableKeepAlive();
+        }
+
+        return _response.CompleteAsync();
+    }
+
     private async Task<bool> FinishRequestAsync(RequestHead head, RequestBodyReader body)
     {
         if (!_response.KeepAlive || _stopping)
@@ -150,18 +167,16 @@ public sealed class Frame
 
         if (!body.IsComplete)
         {
-            // A client still waiting for 100 Continue would never send the body we'd drain: close instead.
-            if (head.ExpectContinue && !_continueSent)
-            {
-                return false;
-            }
-
             await body.DrainAsync().ConfigureAwait(false);
         }
 
         _connection.End(ProduceEndType.ConnectionKeepAlive);
         return true;
     }
+
+    /// <summary>The request body is unread and its client is still waiting for 100 Continue before sending it.</summary>
+    private bool AwaitsContinue(RequestHead head, RequestBodyReader body) =>
+        head.ExpectContinue && !_continueSent && !body.IsComplete;
 
     private Task SendContinueAsync()
     {

@@ -18,6 +18,7 @@ public sealed class ResponseProducer(Connection connection, ConnectionContext co
     private ResponseFraming _framing;
     private long _written;
     private int _statusCode = 200;
+    private volatile bool _stopping;
 
     public int StatusCode
     {
@@ -52,8 +53,11 @@ public sealed class ResponseProducer(Connection connection, ConnectionContext co
         _framing.KeepAlive = request.KeepAlive;
     }
 
-    /// <summary>Forbids keep-alive for this response (shutdown, unread body); effective until the head is sent.</summary>
+    /// <summary>Forbids keep-alive after this response (a body that will never arrive); the head says Connection: close if not yet sent.</summary>
     public void DisableKeepAlive() => _framing.KeepAlive = false;
+
+    /// <summary>Graceful stop: a response not yet started says Connection: close. Safe from any thread.</summary>
+    public void RequestStop() => _stopping = true;
 
     public void OnStarting(Func<Task> callback)
     {
@@ -150,7 +154,7 @@ public sealed class ResponseProducer(Connection connection, ConnectionContext co
 
         HasStarted = true;
         var request = _request!;
-        _framing = ResponseFraming.Decide(request, _statusCode, Headers, _framing.KeepAlive, appCompleted);
+        _framing = ResponseFraming.Decide(request, _statusCode, Headers, _framing.KeepAlive && !_stopping, appCompleted);
         var head = ResponseHeadWriter.Write(request.Version, _statusCode, ReasonPhrase, Headers, context);
         await connection.Output.WriteAsync(head, immediate: appCompleted).ConfigureAwait(false);
     }

@@ -11,19 +11,4 @@ public static class SchedulerExtensions
 
     public static void SetExceptionLater(this IScheduler scheduler, TaskCompletionSource completion, Exception error) =>
         scheduler.Schedule(s => ((TaskCompletionSource)s!).TrySetException(error), completion);
-
-    public static void CancelLater(this IScheduler scheduler, CancellationTokenSource source) =>
-        scheduler.Schedule(static s => CancelQuietly((CancellationTokenSource)s!), source);
-
-    private static void CancelQuietly(CancellationTokenSource source)
-    {
-        try
-        {
-            source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The request finished and disposed its token source first: nothing is left to cancel.
-        }
-    }
 }

@@ -222,7 +222,7 @@ public sealed class SocketOutputSpec
 
         h.Complete(UvStatus.ECONNRESET);
         Assert.Equal([UvStatus.ECONNRESET], h.Events.WriteFailures);
-        h.Output.Abort();
+        h.Output.Abort(() => { });
         h.Settle();
 
         Assert.All(waiters, w => Assert.True(w.IsCompletedSuccessfully));
@@ -235,7 +235,13 @@ public sealed class SocketOutputSpec
         using var h = new SocketOutputHarness(budget: 0);
         h.Write(10);
         h.Settle();
-        h.Output.Abort();
+        var announced = 0;
+        h.Output.Abort(() => announced++);
+        var beforeAnnouncement = h.Write(1);
+        Assert.False(beforeAnnouncement.IsCompleted);
+        h.Settle();
+        Assert.Equal(1, announced);
+        Assert.True(beforeAnnouncement.IsCompletedSuccessfully);
 
         Assert.True(h.Write(Budget * 2).IsCompletedSuccessfully);
         Assert.True(h.Write(10, immediate: false).IsCompletedSuccessfully);
@@ -254,7 +260,7 @@ public sealed class SocketOutputSpec
         h.Write(5_000, immediate: false);
         Assert.Equal(5, h.Pool.RentedBlocks);
 
-        h.Output.Abort();
+        h.Output.Abort(() => { });
         Assert.Equal(3, h.Pool.RentedBlocks);
         h.Socket.Close();
         h.Settle();

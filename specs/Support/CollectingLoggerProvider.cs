@@ -25,7 +25,7 @@ public sealed class CollectingLoggerProvider(LogLevel minimum = LogLevel.Warning
         {
             if (IsEnabled(logLevel))
             {
-                owner.Entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+                owner.Entries.Enqueue($"{logLevel} {System.Diagnostics.Stopwatch.GetTimestamp() / 1000000 % 100000000} {category}: {formatter(state, exception)} {exception}");
             }
         }
     }
