@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Side-by-side plaintext load test on loopback: Testbed vs ASP.NET Core Kestrel vs nginx, in one run.
+#
+# Builds Testbed (cli) and bench/KestrelReference in Release, writes an nginx config in a temp dir, starts
+# all three on 127.0.0.1, then drives each in turn with wrk using the same parameters: a warm-up, a plain
+# keep-alive run and a run that pipelines DEPTH requests per write (TechEmpower's plaintext shape).
+# Prints a Markdown table of requests/sec, ratios Testbed/Kestrel and Testbed/nginx, and errors.
+# Every server it started is stopped on exit. Only 127.0.0.1 is ever a target; every wrk run is bounded.
+#
+# Usage: bench/wrk-compare.sh [-d 10s] [-w 5s] [-c 64] [-t 1] [-p 16] [--out[=FILE]] [--no-build]
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: bench/wrk-compare.sh [options]
+  -d DURATION   length of each measured wrk run (default 10s; wrk units: 5s, 1m)
+  -w DURATION   length of the warm-up run per server (default 5s)
+  -c N          connections (default 64)
+  -t N          wrk threads (default 1)
+  -p N          requests per write in the pipelined run (default 16)
+  --out[=FILE]  also write the report to FILE (default bench/results/wrk-YYYYMMDD.md)
+  --no-build    reuse the builds of the previous run (in bench/.build)
+  -h, --help    this text
+EOF
+}
+
+DURATION=10s
+WARMUP=5s
+CONNECTIONS=64
+WRK_THREADS=1
+DEPTH=16
+OUT=
+BUILD=1
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -d) DURATION=$2; shift 2 ;;
+    -w) WARMUP=$2; shift 2 ;;
+    -c) CONNECTIONS=$2; shift 2 ;;
+    -t) WRK_THREADS=$2; shift 2 ;;
+    -p) DEPTH=$2; shift 2 ;;
+    --out) OUT=default; shift ;;
+    --out=*) OUT=${1#--out=}; shift ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=$ROOT/bench/.build
+CORES=$(nproc)
+WORK=$(mktemp -d -t wrk-compare.XXXXXX)
+PIDS=()
+
+log() { echo "[wrk-compare] $*" >&2; }
+
+# Seconds in a wrk duration (10, 10s, 2m, 1h), to bound each run with `timeout`.
+seconds() {
+  local v=$1
+  case "$v" in
+    *h) echo $(( ${v%h} * 3600 )) ;;
+    *m) echo $(( ${v%m} * 60 )) ;;
+    *s) echo "${v%s}" ;;
+    *) echo "$v" ;;
+  esac
+}
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools -------------------------------------------------------------------------------------------
+need_apt() {
+  local cmd=$1 pkg=$2
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    log "installing $pkg"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >&2
+  fi
+}
+need_apt wrk wrk
+need_apt nginx nginx-light
+need_apt curl curl
+NGINX=$(command -v nginx)
+
+# --- ports: three free loopback ports ---------------------------------------------------------------
+port_free() { [[ -z $(ss -Htln "sport = :$1") ]]; }
+PORTS=()
+candidate=18080
+while [[ ${#PORTS[@]} -lt 3 ]]; do
+  if port_free "$candidate"; then PORTS+=("$candidate"); fi
+  candidate=$((candidate + 1))
+done
+P_TESTBED=${PORTS[0]}
+P_KESTREL=${PORTS[1]}
+P_NGINX=${PORTS[2]}
+
+# --- build -------------------------------------------------------------------------------------------
+if [[ $BUILD == 1 || ! -x $BUILD_DIR/testbed/testbed || ! -x $BUILD_DIR/kestrel/KestrelReference ]]; then
+  log "building Testbed and KestrelReference (Release)"
+  dotnet build -c Release "$ROOT/cli" -o "$BUILD_DIR/testbed" -nologo -v quiet >&2
+  dotnet build -c Release "$ROOT/bench/KestrelReference" -o "$BUILD_DIR/kestrel" -nologo -v quiet >&2
+fi
+
+# --- start -------------------------------------------------------------------------------------------
+log "starting Testbed on 127.0.0.1:$P_TESTBED (--threads $CORES)"
+(cd "$WORK" && exec "$BUILD_DIR/testbed/testbed" serve --port "$P_TESTBED" --threads "$CORES") \
+  >"$WORK/testbed.log" 2>&1 &
+PIDS+=($!)
+
+log "starting Kestrel on 127.0.0.1:$P_KESTREL"
+(cd "$WORK" && exec "$BUILD_DIR/kestrel/KestrelReference" --urls "http://127.0.0.1:$P_KESTREL") \
+  >"$WORK/kestrel.log" 2>&1 &
+PIDS+=($!)
+
+mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes $CORES;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$P_NGINX reuseport;
+    location = /plaintext { default_type text/plain; return 200 "Hello, World!"; }
+  }
+}
+EOF
+log "starting nginx on 127.0.0.1:$P_NGINX (worker_processes $CORES)"
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
+PIDS+=($!)
+
+NAMES=(Testbed Kestrel nginx)
+URLS=("http://127.0.0.1:$P_TESTBED/plaintext" "http://127.0.0.1:$P_KESTREL/plaintext" "http://127.0.0.1:$P_NGINX/plaintext")
+SERVER_LOGS=("$WORK/testbed.log" "$WORK/kestrel.log" "$WORK/nginx/logs/error.log")
+
+for i in 0 1 2; do
+  ok=0
+  for _ in $(seq 150); do
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "${URLS[$i]}" || true) == 200 ]]; then ok=1; break; fi
+    kill -0 "${PIDS[$i]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [[ $ok != 1 ]]; then
+    log "${NAMES[$i]} did not answer 200 on ${URLS[$i]}; its output:"
+    cat "$WORK/$(tr '[:upper:]' '[:lower:]' <<<"${NAMES[$i]}").log" "${SERVER_LOGS[$i]}" >&2 2>/dev/null || true
+    exit 1
+  fi
+  body=$(curl -s --max-time 2 "${URLS[$i]}")
+  [[ $body == "Hello, World!" ]] || { log "${NAMES[$i]} answered '$body'"; exit 1; }
+done
+
+# --- wrk ---------------------------------------------------------------------------------------------
+# TechEmpower's plaintext request headers, and its pipeline script: DEPTH requests in each write.
+HEADERS=(-H 'Host: localhost' -H 'Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7' -H 'Connection: keep-alive')
+cat >"$WORK/pipeline.lua" <<'EOF'
+init = function(args)
+  local depth = tonumber(args[1]) or 1
+  local r = {}
+  for i = 1, depth do
+    r[i] = wrk.format()
+  end
+  req = table.concat(r)
+end
+
+request = function()
+  return req
+end
+EOF
+
+# run_wrk NAME_INDEX MODE DURATION -> writes $WORK/wrk-<name>-<mode>.txt
+run_wrk() {
+  local i=$1 mode=$2 duration=$3
+  local out="$WORK/wrk-${NAMES[$i]}-$mode.txt"
+  local bound=$(( $(seconds "$duration") + 30 ))
+  local args=(-t"$WRK_THREADS" -c"$CONNECTIONS" -d"$duration" --latency "${HEADERS[@]}")
+  if [[ $mode == pipelined ]]; then
+    args+=(-s "$WORK/pipeline.lua" "${URLS[$i]}" -- "$DEPTH")
+  else
+    args+=("${URLS[$i]}")
+  fi
+  timeout --kill-after=5 "$bound" wrk "${args[@]}" >"$out" 2>&1 || echo "wrk exited with status $?" >>"$out"
+  cat "$out" >&2
+}
+
+# Fields from one wrk output.
+rps()       { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+requests()  { awk '/ requests in / {print $1}' "$1"; }
+non2xx()    { awk '/Non-2xx or 3xx responses:/ {print $NF; f=1} END {if (!f) print 0}' "$1"; }
+sockerrs()  { awk '/Socket errors:/ {gsub(",", ""); printf "c%s r%s w%s t%s", $4, $6, $8, $10; f=1} END {if (!f) print "0"}' "$1"; }
+latency()   { awk '$1 == "Latency" && NF >= 4 {print $2; exit}' "$1"; }
+p99()       { awk '$1 == "99%" {print $2; exit}' "$1"; }
+ratio()     { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+fmt_rps()   { awk -v a="$1" 'BEGIN { if (a == "") print "n/a"; else printf "%.0f", a }'; }
+
+for i in 0 1 2; do
+  log "warm-up ${NAMES[$i]} ($WARMUP)"
+  run_wrk "$i" warmup "$WARMUP"
+done
+for mode in plain pipelined; do
+  for i in 0 1 2; do
+    log "${NAMES[$i]} $mode ($DURATION)"
+    run_wrk "$i" "$mode" "$DURATION"
+  done
+done
+
+# Servers still alive after the load?
+ALIVE=()
+for i in 0 1 2; do
+  if kill -0 "${PIDS[$i]}" 2>/dev/null; then ALIVE+=(yes); else ALIVE+=(NO); fi
+done
+
+# --- report ------------------------------------------------------------------------------------------
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+report() {
+  echo "# wrk plaintext comparison, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Commit $COMMIT. Machine: $CORES cores ($CPU), shared; wrk runs on the same cores as the server, so"
+  echo "absolute numbers are indicative only and the ratios are what to read. Load average after the runs: $LOAD."
+  echo
+  echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION (after a $WARMUP warm-up per server), TechEmpower plaintext"
+  echo "headers; 'pipelined' sends $DEPTH requests per write. Testbed: --threads $CORES; nginx: worker_processes $CORES."
+  echo
+  echo "| Scenario | Testbed req/s | Kestrel req/s | nginx req/s | Testbed/Kestrel | Testbed/nginx |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  local mode t k n
+  for mode in plain pipelined; do
+    t=$(rps "$WORK/wrk-Testbed-$mode.txt"); k=$(rps "$WORK/wrk-Kestrel-$mode.txt"); n=$(rps "$WORK/wrk-nginx-$mode.txt")
+    echo "| $mode | $(fmt_rps "$t") | $(fmt_rps "$k") | $(fmt_rps "$n") | $(ratio "$t" "$k") | $(ratio "$t" "$n") |"
+  done
+  echo
+  echo "| Scenario | Server | Requests | Latency avg | Latency p99 | Non-2xx/3xx | Socket errors (connect/read/write/timeout) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
+  local i f
+  for mode in plain pipelined; do
+    for i in 0 1 2; do
+      f="$WORK/wrk-${NAMES[$i]}-$mode.txt"
+      echo "| $mode | ${NAMES[$i]} | $(requests "$f") | $(latency "$f") | $(p99 "$f") | $(non2xx "$f") | $(sockerrs "$f") |"
+    done
+  done
+  echo
+  echo "Servers alive after the runs: Testbed ${ALIVE[0]}, Kestrel ${ALIVE[1]}, nginx ${ALIVE[2]}."
+  local problems
+  problems=$(grep -ciE 'fail|crit|exception|error' "$WORK/testbed.log" || true)
+  echo "Testbed log lines mentioning fail/crit/exception/error: $problems."
+}
+
+REPORT=$(report)
+if grep -qiE 'fail|crit|exception|error' "$WORK/testbed.log"; then
+  log "Testbed log excerpts:"
+  grep -iE -A3 'fail|crit|exception|error' "$WORK/testbed.log" | head -40 >&2
+fi
+echo
+echo "$REPORT"
+
+if [[ -n $OUT ]]; then
+  [[ $OUT == default ]] && OUT=$ROOT/bench/results/wrk-$(date +%Y%m%d).md
+  mkdir -p "$(dirname "$OUT")"
+  echo "$REPORT" >"$OUT"
+  log "wrote $OUT"
+fi
