@@ -7,7 +7,10 @@
 # Prints a Markdown table of requests/sec, ratios Testbed/Kestrel and Testbed/nginx, and errors.
 # Every server it started is stopped on exit. Only 127.0.0.1 is ever a target; every wrk run is bounded.
 #
-# Usage: bench/wrk-compare.sh [-d 10s] [-w 5s] [-c 64] [-t 1] [-p 16] [--out[=FILE]] [--no-build]
+# With -r N the measured runs are repeated N times, interleaved (every server once per round), and the
+# table shows the median, so a burst of load from elsewhere on a shared machine skews one sample, not all.
+#
+# Usage: bench/wrk-compare.sh [-d 10s] [-w 5s] [-r 1] [-c 64] [-t 1] [-p 16] [--out[=FILE]] [--no-build]
 set -euo pipefail
 
 usage() {
@@ -15,6 +18,7 @@ usage() {
 Usage: bench/wrk-compare.sh [options]
   -d DURATION   length of each measured wrk run (default 10s; wrk units: 5s, 1m)
   -w DURATION   length of the warm-up run per server (default 5s)
+  -r N          rounds of measured runs, interleaved; the report shows medians (default 1)
   -c N          connections (default 64)
   -t N          wrk threads (default 1)
   -p N          requests per write in the pipelined run (default 16)
@@ -26,6 +30,7 @@ EOF
 
 DURATION=10s
 WARMUP=5s
+ROUNDS=1
 CONNECTIONS=64
 WRK_THREADS=1
 DEPTH=16
@@ -36,6 +41,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -d) DURATION=$2; shift 2 ;;
     -w) WARMUP=$2; shift 2 ;;
+    -r) ROUNDS=$2; shift 2 ;;
     -c) CONNECTIONS=$2; shift 2 ;;
     -t) WRK_THREADS=$2; shift 2 ;;
     -p) DEPTH=$2; shift 2 ;;
@@ -191,10 +197,9 @@ request = function()
 end
 EOF
 
-# run_wrk NAME_INDEX MODE DURATION -> writes $WORK/wrk-<name>-<mode>.txt
+# run_wrk NAME_INDEX MODE DURATION OUT: one bounded wrk run, its output kept in OUT.
 run_wrk() {
-  local i=$1 mode=$2 duration=$3
-  local out="$WORK/wrk-${NAMES[$i]}-$mode.txt"
+  local i=$1 mode=$2 duration=$3 out=$4
   local bound=$(( $(seconds "$duration") + 30 ))
   local args=(-t"$WRK_THREADS" -c"$CONNECTIONS" -d"$duration" --latency "${HEADERS[@]}")
   if [[ $mode == pipelined ]]; then
@@ -206,24 +211,33 @@ run_wrk() {
   cat "$out" >&2
 }
 
-# Fields from one wrk output.
-rps()       { awk '/^Requests\/sec:/ {print $2}' "$1"; }
-requests()  { awk '/ requests in / {print $1}' "$1"; }
-non2xx()    { awk '/Non-2xx or 3xx responses:/ {print $NF; f=1} END {if (!f) print 0}' "$1"; }
-sockerrs()  { awk '/Socket errors:/ {gsub(",", ""); printf "c%s r%s w%s t%s", $4, $6, $8, $10; f=1} END {if (!f) print "0"}' "$1"; }
+# Fields from wrk outputs: each takes the files of every round of one server and scenario.
+# Requests/sec: the median over rounds (wrk prints none when it failed: that round is skipped).
+rps()       { awk '/^Requests\/sec:/ {print $2}' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR) print (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+rps_range() { awk '/^Requests\/sec:/ {printf "%.0f\n", $2}' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR > 1) printf "%s–%s", v[1], v[NR]; else if (NR) print v[1]; else print "n/a"}'; }
+requests()  { awk '/ requests in / {n += $1} END {print n + 0}' "$@"; }
+non2xx()    { awk '/Non-2xx or 3xx responses:/ {n += $NF} END {print n + 0}' "$@"; }
+sockerrs()  { awk '/Socket errors:/ {gsub(",", ""); c += $4; r += $6; w += $8; t += $10; f = 1}
+                   END {if (f) printf "%d/%d/%d/%d", c, r, w, t; else print "0"}' "$@"; }
+# Average latency and p99 are shown for the first round.
 latency()   { awk '$1 == "Latency" && NF >= 4 {print $2; exit}' "$1"; }
 p99()       { awk '$1 == "99%" {print $2; exit}' "$1"; }
+failed()    { grep -l '^wrk exited' "$@" 2>/dev/null | wc -l; }
 ratio()     { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 fmt_rps()   { awk -v a="$1" 'BEGIN { if (a == "") print "n/a"; else printf "%.0f", a }'; }
+files()     { local r; for r in $(seq "$ROUNDS"); do echo "$WORK/wrk-$1-$2-$r.txt"; done; }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for i in 0 1 2; do
   log "warm-up ${NAMES[$i]} ($WARMUP)"
-  run_wrk "$i" warmup "$WARMUP"
+  run_wrk "$i" warmup "$WARMUP" "$WORK/warmup-${NAMES[$i]}.txt"
 done
-for mode in plain pipelined; do
-  for i in 0 1 2; do
-    log "${NAMES[$i]} $mode ($DURATION)"
-    run_wrk "$i" "$mode" "$DURATION"
+for round in $(seq "$ROUNDS"); do
+  for mode in plain pipelined; do
+    for i in 0 1 2; do
+      log "round $round/$ROUNDS: ${NAMES[$i]} $mode ($DURATION)"
+      run_wrk "$i" "$mode" "$DURATION" "$WORK/wrk-${NAMES[$i]}-$mode-$round.txt"
+    done
   done
 done
 
@@ -236,31 +250,34 @@ done
 # --- report ------------------------------------------------------------------------------------------
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
-LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 report() {
   echo "# wrk plaintext comparison, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Commit $COMMIT. Machine: $CORES cores ($CPU), shared; wrk runs on the same cores as the server, so"
-  echo "absolute numbers are indicative only and the ratios are what to read. Load average after the runs: $LOAD."
+  echo "absolute numbers are indicative only and the ratios are what to read. Load average (1/5/15 min) before"
+  echo "the measured runs: $LOAD_BEFORE; after: $LOAD_AFTER."
   echo
-  echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION (after a $WARMUP warm-up per server), TechEmpower plaintext"
-  echo "headers; 'pipelined' sends $DEPTH requests per write. Testbed: --threads $CORES; nginx: worker_processes $CORES."
+  echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS round(s) interleaved (req/s: median of the rounds), after a"
+  echo "$WARMUP warm-up per server; TechEmpower plaintext headers; 'pipelined' sends $DEPTH requests per write."
+  echo "Testbed: --threads $CORES; nginx: worker_processes $CORES."
   echo
   echo "| Scenario | Testbed req/s | Kestrel req/s | nginx req/s | Testbed/Kestrel | Testbed/nginx |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   local mode t k n
   for mode in plain pipelined; do
-    t=$(rps "$WORK/wrk-Testbed-$mode.txt"); k=$(rps "$WORK/wrk-Kestrel-$mode.txt"); n=$(rps "$WORK/wrk-nginx-$mode.txt")
+    t=$(rps $(files Testbed "$mode")); k=$(rps $(files Kestrel "$mode")); n=$(rps $(files nginx "$mode"))
     echo "| $mode | $(fmt_rps "$t") | $(fmt_rps "$k") | $(fmt_rps "$n") | $(ratio "$t" "$k") | $(ratio "$t" "$n") |"
   done
   echo
-  echo "| Scenario | Server | Requests | Latency avg | Latency p99 | Non-2xx/3xx | Socket errors (connect/read/write/timeout) |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
-  local i f
+  echo "| Scenario | Server | req/s (min–max) | Requests (all rounds) | Latency avg | Latency p99 | Non-2xx/3xx | Socket errors (connect/read/write/timeout) | wrk failures |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+  local i
+  local -a fs
   for mode in plain pipelined; do
     for i in 0 1 2; do
-      f="$WORK/wrk-${NAMES[$i]}-$mode.txt"
-      echo "| $mode | ${NAMES[$i]} | $(requests "$f") | $(latency "$f") | $(p99 "$f") | $(non2xx "$f") | $(sockerrs "$f") |"
+      mapfile -t fs < <(files "${NAMES[$i]}" "$mode")
+      echo "| $mode | ${NAMES[$i]} | $(rps_range "${fs[@]}") | $(requests "${fs[@]}") | $(latency "${fs[0]}") | $(p99 "${fs[0]}") | $(non2xx "${fs[@]}") | $(sockerrs "${fs[@]}") | $(failed "${fs[@]}") |"
     done
   done
   echo
