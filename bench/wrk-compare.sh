@@ -74,6 +74,11 @@ seconds() {
 
 cleanup() {
   local pid
+  # Keep the servers' output and wrk's for a look after the run (the temp dir goes).
+  if [[ -d $WORK ]]; then
+    rm -rf "$BUILD_DIR/last-run" && mkdir -p "$BUILD_DIR/last-run"
+    cp -r "$WORK"/*.log "$WORK"/*.txt "$WORK/nginx/logs" "$BUILD_DIR/last-run/" 2>/dev/null || true
+  fi
   for pid in "${PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -241,10 +246,22 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-# Servers still alive after the load?
+# Servers still alive after the load? For one that is not, its exit status (128+N: killed by signal N).
 ALIVE=()
 for i in 0 1 2; do
-  if kill -0 "${PIDS[$i]}" 2>/dev/null; then ALIVE+=(yes); else ALIVE+=(NO); fi
+  if kill -0 "${PIDS[$i]}" 2>/dev/null; then
+    ALIVE+=(yes)
+  else
+    status=0
+    wait "${PIDS[$i]}" 2>/dev/null || status=$?
+    if (( status > 128 )); then
+      ALIVE+=("NO (exit status $status: signal $(kill -l $((status - 128)) 2>/dev/null || echo $((status - 128))))")
+    else
+      ALIVE+=("NO (exit status $status)")
+    fi
+    log "${NAMES[$i]} died during the runs (${ALIVE[$i]}); the end of its output:"
+    tail -n 40 "$WORK/$(tr '[:upper:]' '[:lower:]' <<<"${NAMES[$i]}").log" >&2 || true
+  fi
 done
 
 # --- report ------------------------------------------------------------------------------------------
@@ -283,14 +300,16 @@ report() {
   echo
   echo "Servers alive after the runs: Testbed ${ALIVE[0]}, Kestrel ${ALIVE[1]}, nginx ${ALIVE[2]}."
   local problems
-  problems=$(grep -ciE 'fail|crit|exception|error' "$WORK/testbed.log" || true)
-  echo "Testbed log lines mentioning fail/crit/exception/error: $problems."
+  problems=$(grep -ciE "$PROBLEMS" "$WORK/testbed.log" || true)
+  echo "Testbed log lines with fail/crit/exception/error/terminated: $problems."
+  echo "Server and wrk output of this run are kept in bench/.build/last-run/."
 }
 
+PROBLEMS='fail|crit|exception|error|terminated|abort'
 REPORT=$(report)
-if grep -qiE 'fail|crit|exception|error' "$WORK/testbed.log"; then
+if grep -qiE "$PROBLEMS" "$WORK/testbed.log"; then
   log "Testbed log excerpts:"
-  grep -iE -A3 'fail|crit|exception|error' "$WORK/testbed.log" | head -40 >&2
+  grep -iE -A3 "$PROBLEMS" "$WORK/testbed.log" | head -40 >&2
 fi
 echo
 echo "$REPORT"
