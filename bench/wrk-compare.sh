@@ -224,9 +224,11 @@ requests()  { awk '/ requests in / {n += $1} END {print n + 0}' "$@"; }
 non2xx()    { awk '/Non-2xx or 3xx responses:/ {n += $NF} END {print n + 0}' "$@"; }
 sockerrs()  { awk '/Socket errors:/ {gsub(",", ""); c += $4; r += $6; w += $8; t += $10; f = 1}
                    END {if (f) printf "%d/%d/%d/%d", c, r, w, t; else print "0"}' "$@"; }
-# Average latency and p99 are shown for the first round.
-latency()   { awk '$1 == "Latency" && NF >= 4 {print $2; exit}' "$1"; }
-p99()       { awk '$1 == "99%" {print $2; exit}' "$1"; }
+# Average latency and p99, in ms: the median over rounds.
+MS='function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; if (v ~ /s$/) return v * 1000; return v }'
+median()    { sort -g | awk '{v[NR]=$1} END {if (NR) printf "%.2fms", (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2); else print "n/a"}'; }
+latency()   { awk "$MS"' $1 == "Latency" && NF >= 4 {print ms($2)}' "$@" | median; }
+p99()       { awk "$MS"' $1 == "99%" {print ms($2)}' "$@" | median; }
 failed()    { grep -l '^wrk exited' "$@" 2>/dev/null | wc -l; }
 ratio()     { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 fmt_rps()   { awk -v a="$1" 'BEGIN { if (a == "") print "n/a"; else printf "%.0f", a }'; }
@@ -287,14 +289,14 @@ report() {
     echo "| $mode | $(fmt_rps "$t") | $(fmt_rps "$k") | $(fmt_rps "$n") | $(ratio "$t" "$k") | $(ratio "$t" "$n") |"
   done
   echo
-  echo "| Scenario | Server | req/s (min–max) | Requests (all rounds) | Latency avg | Latency p99 | Non-2xx/3xx | Socket errors (connect/read/write/timeout) | wrk failures |"
+  echo "| Scenario | Server | req/s (min–max) | Requests (all rounds) | Latency avg (median) | Latency p99 (median) | Non-2xx/3xx | Socket errors (connect/read/write/timeout) | wrk failures |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
   local i
   local -a fs
   for mode in plain pipelined; do
     for i in 0 1 2; do
       mapfile -t fs < <(files "${NAMES[$i]}" "$mode")
-      echo "| $mode | ${NAMES[$i]} | $(rps_range "${fs[@]}") | $(requests "${fs[@]}") | $(latency "${fs[0]}") | $(p99 "${fs[0]}") | $(non2xx "${fs[@]}") | $(sockerrs "${fs[@]}") | $(failed "${fs[@]}") |"
+      echo "| $mode | ${NAMES[$i]} | $(rps_range "${fs[@]}") | $(requests "${fs[@]}") | $(latency "${fs[@]}") | $(p99 "${fs[@]}") | $(non2xx "${fs[@]}") | $(sockerrs "${fs[@]}") | $(failed "${fs[@]}") |"
     done
   done
   echo
