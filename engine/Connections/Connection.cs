@@ -73,15 +73,15 @@ public sealed class Connection : IInputEvents, IOutputEvents
             switch (type)
             {
                 case ProduceEndType.ConnectionKeepAlive when _state == EndState.Open:
-                    Logger.LogTrace("Connection {Id} kept alive", Id);
+                    Logger.ConnectionKeepAlive(Id);
                     return;
                 case ProduceEndType.SocketShutdownSend when _state == EndState.Open:
                     _state = EndState.Shutdown;
-                    Logger.LogTrace("Connection {Id} sending FIN", Id);
+                    Logger.ConnectionWriteFin(Id);
                     break;
                 case ProduceEndType.SocketDisconnect when _state != EndState.Disconnected:
                     _state = EndState.Disconnected;
-                    Logger.LogTrace("Connection {Id} disconnecting", Id);
+                    Logger.ConnectionDisconnect(Id);
                     break;
                 default:
                     return;
@@ -118,13 +118,13 @@ public sealed class Connection : IInputEvents, IOutputEvents
             return;
         }
 
-        Logger.LogDebug("Connection {Id} read failed: {Error}", Id, _socket.Uv.ErrName(status));
+        Logger.ConnectionIoFailed(Id, "read", _socket.Uv.ErrName(status));
         AbortOnLoop("read failed: " + _socket.Uv.ErrName(status));
     }
 
     void IOutputEvents.OnWriteFailed(int status)
     {
-        Logger.LogDebug("Connection {Id} write failed: {Error}", Id, _socket.Uv.ErrName(status));
+        Logger.ConnectionIoFailed(Id, "write", _socket.Uv.ErrName(status));
         AbortOnLoop("write failed: " + _socket.Uv.ErrName(status));
     }
 
@@ -152,7 +152,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
     {
         if (status < 0)
         {
-            Logger.LogDebug("Connection {Id} shutdown failed: {Error}", Id, _socket.Uv.ErrName(status));
+            Logger.ConnectionIoFailed(Id, "shutdown", _socket.Uv.ErrName(status));
         }
     }
 
@@ -164,7 +164,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
         }
 
         _aborted = true;
-        Logger.LogDebug("Connection {Id} aborted: {Reason}", Id, reason);
+        Logger.ConnectionAborted(Id, reason);
         lock (_stateLock)
         {
             _state = EndState.Disconnected;

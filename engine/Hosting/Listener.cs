@@ -58,7 +58,7 @@ internal sealed class Listener(LoopThread thread, ConnectionContext context, Con
     {
         if (status < 0)
         {
-            context.Logger.LogWarning("Accept failed on {Loop}: {Error}", thread.Name, thread.Loop.Uv.ErrName(status));
+            context.Logger.ListenFailed(thread.Name, thread.Loop.Uv.ErrName(status));
             return;
         }
 
@@ -69,7 +69,7 @@ internal sealed class Listener(LoopThread thread, ConnectionContext context, Con
         }
         catch (UvException ex)
         {
-            context.Logger.LogDebug("Accept failed on {Loop}: {Error}", thread.Name, ex.ErrorName);
+            context.Logger.AcceptFailed(thread.Name, ex.ErrorName);
             client.Close();
             return;
         }

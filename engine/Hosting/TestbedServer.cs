@@ -65,7 +65,7 @@ public sealed class TestbedServer
         }
 
         EndPoint = endPoint;
-        _logger.LogInformation("Listening on http://{EndPoint} with {Threads} loop threads", endPoint, _threads.Count);
+        _logger.Listening(endPoint, _threads.Count);
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public sealed class TestbedServer
 
         if (!await WaitAsync(_registry.WhenDrained(), _options.ShutdownTimeout, cancellationToken).ConfigureAwait(false))
         {
-            _logger.LogInformation("Aborting {Count} connections still open after {Timeout}", _registry.Open, _options.ShutdownTimeout);
+            _logger.AbortingAfterShutdownTimeout(_registry.Open, _options.ShutdownTimeout);
             foreach (var listener in _listeners)
             {
                 await listener.Thread.InvokeAsync(() => Abort(listener)).ConfigureAwait(false);
@@ -96,7 +96,7 @@ public sealed class TestbedServer
             await thread.Stopped.ConfigureAwait(false);
         }
 
-        _logger.LogInformation("Server stopped");
+        _logger.Stopped();
     }
 
     private static bool Stop(Listener listener)

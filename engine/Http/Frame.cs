@@ -78,7 +78,7 @@ public sealed class Frame
         }
         catch (Exception ex)
         {
-            _context.Logger.LogError(ex, "Connection {Id}: unexpected error in the frame", _connection.Id);
+            _context.Logger.FrameError(ex, _connection.Id);
             lingering = false;
         }
 
@@ -115,7 +115,7 @@ public sealed class Frame
             await _context.Application(context).ConfigureAwait(false);
             if (_response.DeclaredButUnwritten)
             {
-                _context.Logger.LogError("Connection {Id}: the app declared a Content-Length and wrote nothing", _connection.Id);
+                _context.Logger.DeclaredLengthNotWritten(_connection.Id);
                 _response.ResetToError(500, keepAlive: true);
             }
 
@@ -123,18 +123,18 @@ public sealed class Frame
         }
         catch (BadHttpRequestException ex) when (!_response.HasStarted)
         {
-            _context.Logger.LogDebug("Connection {Id}: bad request body: {Reason}", _connection.Id, ex.Message);
+            _context.Logger.BadRequest(_connection.Id, ex.StatusCode, ex.Message);
             _response.ResetToError(ex.StatusCode, keepAlive: false);
             return true;
         }
         catch (Exception ex) when (_connectionAborted)
         {
-            _context.Logger.LogDebug(ex, "Connection {Id}: app stopped after the connection aborted", _connection.Id);
+            _context.Logger.AppStoppedAfterAbort(ex, _connection.Id);
             return false;
         }
         catch (Exception ex)
         {
-            _context.Logger.LogError(ex, "Connection {Id}: unhandled application exception", _connection.Id);
+            _context.Logger.ApplicationError(ex, _connection.Id);
             if (_response.HasStarted)
             {
                 return false;
@@ -191,7 +191,7 @@ public sealed class Frame
 
     private async Task RejectAsync(BadHttpRequestException ex)
     {
-        _context.Logger.LogDebug("Connection {Id}: bad request ({Status}): {Reason}", _connection.Id, ex.StatusCode, ex.Message);
+        _context.Logger.BadRequest(_connection.Id, ex.StatusCode, ex.Message);
         if (_current is not null && _response.HasStarted)
         {
             _connection.Abort("bad request after the response started");

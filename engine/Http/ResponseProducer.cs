@@ -1,3 +1,4 @@
+using Testbed.Engine.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Testbed.Engine.Connections;
 
@@ -106,9 +107,7 @@ public sealed class ResponseProducer(Connection connection, ConnectionContext co
         await StartAsync(appCompleted: true).ConfigureAwait(false);
         if (_framing.BodyAllowed && _framing.DeclaredLength is { } declared && _written < declared)
         {
-            context.Logger.LogError(
-                "Connection {Id}: response Content-Length mismatch: too few bytes written ({Written} of {Declared})",
-                connection.Id, _written, declared);
+            context.Logger.TooFewBytesWritten(connection.Id, _written, declared);
             return false;
         }
 

@@ -125,7 +125,7 @@ public sealed class LoopThread
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Loop {Loop} did not close cleanly", Name);
+            _logger.LoopCloseFailed(ex, Name);
             _scheduler.SetExceptionLater(_stopped, ex);
         }
     }
@@ -182,7 +182,7 @@ public sealed class LoopThread
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Unhandled exception in work posted to loop {Loop}", Name);
+            _logger.PostedWorkFailed(ex, Name);
         }
     }
 }
