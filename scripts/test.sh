@@ -10,6 +10,7 @@ scripts/check-banned-api.sh
 
 results=artifacts/test-results
 rm -rf "$results"
+mkdir -p "$results"
 set +e
 dotnet test Testbed.sln -c Release --no-build -nologo \
   --settings coverage.runsettings --results-directory "$results" \
