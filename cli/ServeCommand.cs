@@ -5,6 +5,8 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Testbed.Engine.Networking;
 using Testbed.Cli.Routes;
 using Testbed.Engine.Hosting;
 using Testbed.Transports.Native;
@@ -73,18 +75,47 @@ public static class ServeCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        var settings = flags.Over(builder.Configuration.GetSection("Testbed"));
+        // A failed start is reported below in one line; the host's own stack-trace dump would bury it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        ServeSettings settings;
+        try
+        {
+            settings = flags.Over(builder.Configuration.GetSection("Testbed"));
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Fail(ex.Message, TestbedCommandLine.UsageError);
+        }
+
+        var endPoint = new IPEndPoint(settings.Address, settings.Port);
         var routes = new BuiltInRoutes(settings.Root is null ? null : new StaticFiles(settings.Root));
         builder.Services
             .AddTestbedServer(o =>
             {
-                o.EndPoint = new IPEndPoint(settings.Address, settings.Port);
+                o.EndPoint = endPoint;
                 o.ThreadCount = settings.Threads;
             })
             .UseApplication(routes.HandleAsync)
             .UseNativeLibuv();
         using var host = builder.Build();
-        await host.RunAsync(cancellationToken);
-        return 0;
+        try
+        {
+            await host.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (UvException ex)
+        {
+            return Fail($"cannot serve on {endPoint}: {ex.Message}", 1);
+        }
+        catch (DllNotFoundException)
+        {
+            return Fail("libuv.so.1 not found; install it with: apt-get install -y libuv1 (scripts/serve.sh does)", 1);
+        }
+    }
+
+    private static int Fail(string message, int exitCode)
+    {
+        Console.Error.WriteLine("testbed: " + message);
+        return exitCode;
     }
 }

@@ -18,12 +18,12 @@ internal sealed class Listener(LoopThread thread, ConnectionContext context, Con
     public LoopThread Thread => thread;
 
     /// <summary>Binds and listens; returns the bound endpoint (the real port when 0 was asked for).</summary>
-    public IPEndPoint Start(IPEndPoint endPoint, int backlog)
+    public IPEndPoint Start(IPEndPoint endPoint, int backlog, PortSharing sharing)
     {
         _socket = new UvTcpHandle(thread.Loop);
         try
         {
-            _socket.Bind(endPoint, reusePort: true);
+            _socket.Bind(endPoint, sharing);
             _socket.Listen(backlog, (_, status) => OnConnection(status));
             return _socket.GetSockName();
         }

@@ -60,8 +60,12 @@ public sealed class TestbedServer
         var endPoint = _options.EndPoint;
         foreach (var listener in _listeners)
         {
-            // The first bind resolves port 0; the others share the port it got.
-            endPoint = await listener.Thread.InvokeAsync(() => listener.Start(endPoint, _options.Backlog)).ConfigureAwait(false);
+            // The first bind resolves port 0 and proves the port free; the others share the port it got.
+            var sharing = _listeners.Count == 1 ? PortSharing.Exclusive
+                : listener == _listeners[0] ? PortSharing.FirstOfGroup
+                : PortSharing.JoinGroup;
+            var bindTo = endPoint;
+            endPoint = await listener.Thread.InvokeAsync(() => listener.Start(bindTo, _options.Backlog, sharing)).ConfigureAwait(false);
         }
 
         EndPoint = endPoint;

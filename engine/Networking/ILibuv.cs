@@ -50,10 +50,11 @@ public interface ILibuv
     void TcpInit(UvLoopHandle loop, UvTcpHandle tcp);
 
     /// <summary>
-    /// Binds <paramref name="tcp"/>. With <paramref name="reusePort"/> several loops may each bind their own
-    /// listen socket to the same endpoint and the kernel spreads connections among them (SO_REUSEPORT).
+    /// Binds <paramref name="tcp"/>. With <see cref="PortSharing.FirstOfGroup"/> and <see cref="PortSharing.JoinGroup"/>
+    /// several loops each bind their own listen socket to the same endpoint and the kernel spreads connections
+    /// among them (SO_REUSEPORT); the first bind still fails with EADDRINUSE when another socket holds the port.
     /// </summary>
-    void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, bool reusePort);
+    void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, PortSharing sharing);
 
     void TcpNoDelay(UvTcpHandle tcp, bool enable);
     IPEndPoint TcpGetSockName(UvTcpHandle tcp);

@@ -12,10 +12,10 @@ public sealed class UvTcpHandle : UvStreamHandle
         Uv.TcpInit(loop, this);
     }
 
-    public void Bind(IPEndPoint endPoint, bool reusePort)
+    public void Bind(IPEndPoint endPoint, PortSharing sharing)
     {
         AssertUsable();
-        Uv.TcpBind(this, endPoint, reusePort);
+        Uv.TcpBind(this, endPoint, sharing);
     }
 
     public void NoDelay(bool enable)

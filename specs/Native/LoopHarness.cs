@@ -97,10 +97,10 @@ internal sealed class LoopHarness : IDisposable
     }
 
     /// <summary>A listening TCP handle on the loop (call on the loop thread).</summary>
-    public UvTcpHandle Listen(IPEndPoint endPoint, bool reusePort, Action<UvStreamHandle, int> onConnection)
+    public UvTcpHandle Listen(IPEndPoint endPoint, PortSharing sharing, Action<UvStreamHandle, int> onConnection)
     {
         var server = Track(new UvTcpHandle(Loop));
-        server.Bind(endPoint, reusePort);
+        server.Bind(endPoint, sharing);
         server.Listen(128, onConnection);
         return server;
     }

@@ -18,7 +18,7 @@ public class NativeTcpSpecs
         var reader = new Reader();
         var peer = LoopHarness.NewSignal<IPEndPoint>();
 
-        var port = harness.Run(() => harness.Listen(AnyLoopbackPort, reusePort: false, (server, status) =>
+        var port = harness.Run(() => harness.Listen(AnyLoopbackPort, PortSharing.Exclusive, (server, status) =>
         {
             Assert.Equal(0, status);
             var client = harness.Accept(server);
@@ -46,7 +46,7 @@ public class NativeTcpSpecs
         var statuses = new List<string>();
         var layoutChecked = false;
 
-        var port = harness.Run(() => harness.Listen(AnyLoopbackPort, reusePort: false, (server, _) =>
+        var port = harness.Run(() => harness.Listen(AnyLoopbackPort, PortSharing.Exclusive, (server, _) =>
         {
             var client = harness.Accept(server);
             var write = new UvWriteReq(harness.Loop);
@@ -81,7 +81,7 @@ public class NativeTcpSpecs
         var reader = new Reader();
         var reading = LoopHarness.NewSignal();
 
-        var port = harness.Run(() => harness.Listen(AnyLoopbackPort, reusePort: false, (server, _) =>
+        var port = harness.Run(() => harness.Listen(AnyLoopbackPort, PortSharing.Exclusive, (server, _) =>
         {
             reader.Start(harness.Accept(server));
             reading.SetResult();
@@ -104,9 +104,9 @@ public class NativeTcpSpecs
 
         var error = harness.Run(() =>
         {
-            var port = harness.Listen(AnyLoopbackPort, reusePort: false, (_, _) => { }).GetSockName().Port;
+            var port = harness.Listen(AnyLoopbackPort, PortSharing.Exclusive, (_, _) => { }).GetSockName().Port;
             var second = harness.Track(new UvTcpHandle(harness.Loop));
-            return Record.Exception(() => second.Bind(new IPEndPoint(IPAddress.Loopback, port), reusePort: false));
+            return Record.Exception(() => second.Bind(new IPEndPoint(IPAddress.Loopback, port), PortSharing.Exclusive));
         });
 
         var uvError = Assert.IsType<UvException>(error);
@@ -122,9 +122,9 @@ public class NativeTcpSpecs
 
         var error = harness.Run(() =>
         {
-            var port = harness.Listen(AnyLoopbackPort, reusePort: false, (_, _) => { }).GetSockName().Port;
+            var port = harness.Listen(AnyLoopbackPort, PortSharing.Exclusive, (_, _) => { }).GetSockName().Port;
             var second = harness.Track(new UvTcpHandle(harness.Loop));
-            return Record.Exception(() => second.Bind(new IPEndPoint(IPAddress.Loopback, port), reusePort: true));
+            return Record.Exception(() => second.Bind(new IPEndPoint(IPAddress.Loopback, port), PortSharing.JoinGroup));
         });
 
         Assert.Contains("EADDRINUSE", Assert.IsType<UvException>(error).Message);
@@ -147,9 +147,9 @@ public class NativeTcpSpecs
             allAccepted.Signal();
         };
 
-        var port = first.Run(() => first.Listen(AnyLoopbackPort, reusePort: true, AcceptOn(first, 0)).GetSockName().Port);
+        var port = first.Run(() => first.Listen(AnyLoopbackPort, PortSharing.FirstOfGroup, AcceptOn(first, 0)).GetSockName().Port);
         var secondPort = second.Run(() =>
-            second.Listen(new IPEndPoint(IPAddress.Loopback, port), reusePort: true, AcceptOn(second, 1)).GetSockName().Port);
+            second.Listen(new IPEndPoint(IPAddress.Loopback, port), PortSharing.JoinGroup, AcceptOn(second, 1)).GetSockName().Port);
         Assert.Equal(port, secondPort);
 
         var sockets = Enumerable.Range(0, clients).Select(_ => LoopHarness.Connect(new IPEndPoint(IPAddress.Loopback, port))).ToList();
@@ -171,7 +171,7 @@ public class NativeTcpSpecs
         using var harness = new LoopHarness();
         var peer = LoopHarness.NewSignal<IPEndPoint>();
 
-        var local = harness.Run(() => harness.Listen(new IPEndPoint(IPAddress.IPv6Loopback, 0), reusePort: true, (server, _) =>
+        var local = harness.Run(() => harness.Listen(new IPEndPoint(IPAddress.IPv6Loopback, 0), PortSharing.JoinGroup, (server, _) =>
             peer.SetResult(harness.Accept(server).GetPeerName())).GetSockName());
 
         Assert.Equal(IPAddress.IPv6Loopback, local.Address);

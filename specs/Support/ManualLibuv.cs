@@ -170,7 +170,7 @@ public sealed class ManualLibuv : ILibuv
 
     public string StrError(int status) => ErrName(status);
 
-    public void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, bool reusePort) => throw new NotSupportedException();
+    public void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, PortSharing sharing) => throw new NotSupportedException();
 
     public void TcpNoDelay(UvTcpHandle tcp, bool enable) => throw new NotSupportedException();
 

@@ -83,7 +83,7 @@ internal static unsafe partial class LibuvInterop
     [LibraryImport(Lib)] public static partial byte* uv_req_type_name(int type);
 }
 
-/// <summary>The libc calls needed to create a SO_REUSEPORT socket, which libuv 1.44 cannot do itself.</summary>
+/// <summary>The libc calls needed to create a SO_REUSEPORT socket (libuv 1.44 cannot) and to probe a port.</summary>
 internal static unsafe partial class LibcInterop
 {
     private const string Lib = "libc.so.6";
@@ -94,9 +94,12 @@ internal static unsafe partial class LibcInterop
     public const int SOCK_NONBLOCK = 0x800;
     public const int SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1;
+    public const int SO_REUSEADDR = 2;
     public const int SO_REUSEPORT = 15;
 
     [LibraryImport(Lib, SetLastError = true)] public static partial int socket(int domain, int type, int protocol);
     [LibraryImport(Lib, SetLastError = true)] public static partial int setsockopt(int fd, int level, int name, void* value, uint len);
     [LibraryImport(Lib, SetLastError = true)] public static partial int close(int fd);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int bind(int fd, byte* address, uint length);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int getsockname(int fd, byte* address, uint* length);
 }

@@ -17,11 +17,16 @@ public sealed unsafe partial class NativeLibuv
         tcp.Native = native;
     }
 
-    public void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, bool reusePort)
+    public void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, PortSharing sharing)
     {
+        if (sharing == PortSharing.FirstOfGroup)
+        {
+            endPoint = ProbeExclusive(endPoint);
+        }
+
         var address = stackalloc byte[SockAddr.StorageSize];
         SockAddr.Write(endPoint, address);
-        if (reusePort)
+        if (sharing != PortSharing.Exclusive)
         {
             OpenReusePortSocket(tcp, endPoint.AddressFamily);
         }
@@ -83,6 +88,41 @@ public sealed unsafe partial class NativeLibuv
             // Until uv_tcp_open succeeds the descriptor is ours; afterwards closing the handle closes it.
             LibcInterop.close(fd);
             Check(status, "uv_tcp_open");
+        }
+    }
+
+    /// <summary>
+    /// SO_REUSEPORT lets any socket of the same user join a port, so a second server would silently split the
+    /// connections with this one. Binding a plain socket first (with SO_REUSEADDR, as libuv does, so TIME_WAIT
+    /// leftovers do not count) proves no one listens there; it also resolves port 0 for the whole group.
+    /// </summary>
+    private IPEndPoint ProbeExclusive(IPEndPoint endPoint)
+    {
+        var domain = endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? LibcInterop.AF_INET6 : LibcInterop.AF_INET;
+        var fd = LibcInterop.socket(domain, LibcInterop.SOCK_STREAM | LibcInterop.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            Check(-Marshal.GetLastPInvokeError(), "socket");
+        }
+
+        try
+        {
+            var one = 1;
+            var address = stackalloc byte[SockAddr.StorageSize];
+            SockAddr.Write(endPoint, address);
+            var length = (uint)SockAddr.StorageSize;
+            if (LibcInterop.setsockopt(fd, LibcInterop.SOL_SOCKET, LibcInterop.SO_REUSEADDR, &one, sizeof(int)) < 0
+                || LibcInterop.bind(fd, address, SockAddr.LengthOf(endPoint)) < 0
+                || LibcInterop.getsockname(fd, address, &length) < 0)
+            {
+                Check(-Marshal.GetLastPInvokeError(), "uv_tcp_bind");
+            }
+
+            return SockAddr.Read(address, (int)length);
+        }
+        finally
+        {
+            LibcInterop.close(fd);
         }
     }
 

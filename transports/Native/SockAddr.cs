@@ -40,6 +40,10 @@ internal static unsafe class SockAddr
         }
     }
 
+    /// <summary>The length of the sockaddr <see cref="Write"/> produces for <paramref name="endPoint"/>.</summary>
+    public static uint LengthOf(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? (uint)In6Size : In4Size;
+
     /// <summary>Reads a <c>sockaddr_in</c> or <c>sockaddr_in6</c> that libuv wrote.</summary>
     public static IPEndPoint Read(byte* storage, int length)
     {

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Testbed.Specs.Integration.Support;
+
+namespace Testbed.Specs.Integration;
+
+/// <summary>
+/// <c>testbed serve</c> as a user runs it: the real binary in its own process, real signals.
+/// </summary>
+public sealed partial class ServeProcessSpecs
+{
+    private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Sigint_under_load_exits_0_within_5_seconds_and_logs_no_error()
+    {
+        await using var serve = await ServeProcess.StartAsync("--threads", "2");
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Bounded.Timeout };
+        using var load = new CancellationTokenSource();
+        var completed = new StrongBox<int>();
+        var workers = Enumerable.Range(0, 8).Select(_ => LoadAsync(client, serve.BaseAddress, completed, load.Token)).ToArray();
+        await Bounded.UntilAsync(() => Volatile.Read(ref completed.Value) > 50, "load to get going");
+
+        var exit = await serve.SignalAsync("INT");
+        await load.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(0, exit.Code);
+        Assert.True(exit.Took < ExitDeadline, $"exit took {exit.Took}");
+        Assert.DoesNotContain(serve.Output, line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_second_server_on_the_same_port_fails_with_one_line_naming_EADDRINUSE()
+    {
+        await using var first = await ServeProcess.StartAsync("--threads", "2");
+
+        await using var second = ServeProcess.Launch("--threads", "2", "--port", first.BaseAddress.Port.ToString());
+        var exit = await second.WaitForExitAsync();
+
+        Assert.Equal(1, exit.Code);
+        var line = Assert.Single(second.Errors);
+        Assert.Contains("EADDRINUSE", line, StringComparison.Ordinal);
+        Assert.Contains(first.BaseAddress.Port.ToString(), line, StringComparison.Ordinal);
+    }
+
+    private static async Task LoadAsync(HttpClient client, Uri server, StrongBox<int> completed, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri(server, "/bytes/100000"), stop);
+                await response.Content.CopyToAsync(Stream.Null, stop);
+                Interlocked.Increment(ref completed.Value);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                // The server is going away under us: that is the point of the spec.
+            }
+        }
+    }
+
+    /// <summary>The built <c>testbed</c> next to the specs, run with <c>dotnet</c>, its output collected.</summary>
+    private sealed partial class ServeProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<string> _output = [];
+        private readonly List<string> _errors = [];
+
+        private ServeProcess(Process process)
+        {
+            _process = process;
+        }
+
+        public Uri BaseAddress => _listening.Task.Result;
+
+        public IReadOnlyList<string> Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return [.. _output];
+                }
+            }
+        }
+
+        public IReadOnlyList<string> Errors
+        {
+            get
+            {
+                lock (_errors)
+                {
+                    return [.. _errors];
+                }
+            }
+        }
+
+        public static ServeProcess Launch(params string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "testbed.dll"), "serve" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            // An ephemeral port unless the spec names one; the real port is read from the log.
+            foreach (var arg in args.Contains("--port") ? args : [.. args, "--port", "0"])
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            var serve = new ServeProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+            serve._process.OutputDataReceived += (_, e) => serve.OnOutput(e.Data);
+            serve._process.ErrorDataReceived += (_, e) => serve.OnError(e.Data);
+            serve._process.BeginOutputReadLine();
+            serve._process.BeginErrorReadLine();
+            return serve;
+        }
+
+        public static async Task<ServeProcess> StartAsync(params string[] args)
+        {
+            var serve = Launch(args);
+            await serve._listening.Task.WaitAsync(Bounded.Timeout);
+            return serve;
+        }
+
+        public async Task<(int Code, TimeSpan Took)> SignalAsync(string signal)
+        {
+            var start = TimeProvider.System.GetTimestamp();
+            using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            var exit = await WaitForExitAsync();
+            return (exit.Code, TimeProvider.System.GetElapsedTime(start));
+        }
+
+        public async Task<(int Code, TimeSpan Took)> WaitForExitAsync()
+        {
+            var start = TimeProvider.System.GetTimestamp();
+            using var timeout = new CancellationTokenSource(Bounded.Timeout);
+            await _process.WaitForExitAsync(timeout.Token);
+            return (_process.ExitCode, TimeProvider.System.GetElapsedTime(start));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+
+        private void OnOutput(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                _listening.TrySetResult(new Uri($"http://{match.Groups[1].Value}/"));
+            }
+        }
+
+        private void OnError(string? line)
+        {
+            if (line is not null)
+            {
+                lock (_errors)
+                {
+                    _errors.Add(line);
+                }
+            }
+        }
+
+        [GeneratedRegex(@"Listening on http://(\S+) with")]
+        private static partial Regex ListeningLine();
+    }
+}
