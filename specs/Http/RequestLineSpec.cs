@@ -220,4 +220,24 @@ public sealed class RequestLineSpec
             Assert.Equal(expected.Headers.ToList(), head.Headers.ToList());
         }
     }
+
+    [Theory]
+    [InlineData("\u0016\u0003\u0001\u0000\u00a5\u0001")]
+    [InlineData("GE(T")]
+    [InlineData(" GET")]
+    [InlineData("G\u0000")]
+    public void A_method_that_is_already_wrong_is_rejected_before_the_line_ends(string partial)
+    {
+        Assert.Equal(400, Wire.Rejection(partial));
+    }
+
+    [Theory]
+    [InlineData("G")]
+    [InlineData("GET")]
+    [InlineData("GET\r")]
+    [InlineData("M-SEARCH /x")]
+    public void A_method_that_may_still_be_right_waits_for_the_rest(string partial)
+    {
+        Assert.True(Wire.IsIncomplete(partial));
+    }
 }

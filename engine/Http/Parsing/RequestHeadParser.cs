@@ -76,6 +76,7 @@ public static class RequestHeadParser
         int lf = HeadLines.FindLineEnd(rest, limits.MaxRequestLineSize, 414, "Request line too long");
         if (lf == Incomplete)
         {
+            RejectPartialMethod(rest);
             return Incomplete;
         }
 
@@ -99,6 +100,26 @@ public static class RequestHeadParser
         Invariant.Assert(fields is not null);
         head = Build(line, requestLine, fields, framing.Decide(limits));
         return end;
+    }
+
+    /// <summary>
+    /// A request line still arriving is already wrong when its method holds a non-token byte (a TLS
+    /// handshake or binary junk on the plain-text port): answer 400 now instead of waiting for a line end
+    /// that may never come.
+    /// </summary>
+    private static void RejectPartialMethod(ReadOnlySpan<byte> partialLine)
+    {
+        int space = partialLine.IndexOf((byte)' ');
+        var method = space < 0 ? partialLine : partialLine[..space];
+        if (space < 0 && method.EndsWith("\r"u8))
+        {
+            method = method[..^1]; // the CR of a line end whose LF is still on its way
+        }
+
+        if (space == 0 || (!method.IsEmpty && !HttpCharacters.IsToken(method)))
+        {
+            throw new BadHttpRequestException(400, "Invalid request line: bad method");
+        }
     }
 
     /// <summary>
