@@ -52,8 +52,21 @@ public sealed class Frame
     /// </summary>
     public void OnAborted() => _connectionAborted = true;
 
-    /// <summary>Fires RequestAborted. Runs on the scheduler, where the app's callbacks on it belong.</summary>
-    public void CancelRequest() => _aborted.Cancel();
+    /// <summary>
+    /// Fires RequestAborted. Runs on the scheduler, where the app's callbacks on it belong; a callback that
+    /// throws is the app's bug and is logged, never allowed to escape into the scheduler.
+    /// </summary>
+    public void CancelRequest()
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            _context.Logger.ApplicationError(ex, _connection.Id);
+        }
+    }
 
     private async Task ServeAsync()
     {

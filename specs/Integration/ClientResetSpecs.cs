@@ -86,4 +86,46 @@ public sealed class ClientResetSpecs
         await server.WaitForNoConnectionsAsync();
         server.Log.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task A_throwing_RequestAborted_callback_is_logged_as_an_app_error_and_the_server_keeps_serving()
+    {
+        var appDone = Bounded.NewSignal();
+        await using var server = await LiveServer.StartAsync(async context =>
+        {
+            if (context.Request.Path == "/ok")
+            {
+                await Respond.TextAsync(context, "ok");
+                return;
+            }
+
+            using var registration = context.RequestAborted.Register(() => throw new InvalidOperationException("app bug in a callback"));
+            try
+            {
+                var block = new byte[64 * 1024];
+                for (var i = 0; i < 1600 && !context.RequestAborted.IsCancellationRequested; i++)
+                {
+                    await context.Response.WriteAsync(block);
+                }
+            }
+            finally
+            {
+                appDone.SetResult();
+            }
+        });
+
+        using (var connection = await server.ConnectAsync())
+        {
+            await connection.SendAsync("GET /stream HTTP/1.1\r\nHost: a\r\n\r\n");
+            await connection.ReadHeadAsync();
+            await connection.ReadExactlyAsync(200 * 1024);
+            connection.Reset();
+        }
+
+        await appDone.Task.Within();
+        await server.WaitForNoConnectionsAsync();
+        using var client = server.CreateHttpClient();
+        Assert.Equal("ok", await client.GetStringAsync("/ok"));
+        Assert.Contains(server.Log.Errors, e => e.Exception?.ToString().Contains("app bug in a callback") == true);
+    }
 }
