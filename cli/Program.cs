@@ -1,3 +1,4 @@
 using Testbed.Cli;
 
+SignalDefaults.RestoreInterrupt();
 return await TestbedCommandLine.RunAsync(args);

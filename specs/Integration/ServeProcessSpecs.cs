@@ -62,7 +62,7 @@ public sealed partial class ServeProcessSpecs
         }
     }
 
-    /// <summary>The built <c>testbed</c> next to the specs, run with <c>dotnet</c>, its output collected.</summary>
+    /// <summary>The built <c>testbed</c> next to the specs, run with <c>dotnet</c> from bash, its output collected.</summary>
     private sealed partial class ServeProcess : IAsyncDisposable
     {
         private readonly Process _process;
@@ -101,9 +101,10 @@ public sealed partial class ServeProcessSpecs
 
         public static ServeProcess Launch(params string[] args)
         {
-            var start = new ProcessStartInfo("dotnet")
+            // Started the way a script's background job is: with SIGINT ignored, which exec keeps.
+            var start = new ProcessStartInfo("bash")
             {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "testbed.dll"), "serve" },
+                ArgumentList = { "-c", "trap '' INT; exec \"$0\" \"$@\"", "dotnet", Path.Combine(AppContext.BaseDirectory, "testbed.dll"), "serve" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
