@@ -11,43 +11,71 @@ public static class ResponseHeadWriter
     private static readonly SearchValues<char> TokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
+    /// <summary>field-vchar, SP and HTAB (RFC 9110 §5.5), with obs-text as Latin-1: what a value may hold.</summary>
+    private static readonly SearchValues<char> FieldValueChars = SearchValues.Create(
+        "\t" + string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c)) +
+        string.Concat(Enumerable.Range(0x80, 0x80).Select(c => (char)c)));
+
     /// <summary>
-    /// The head bytes. Date and Server come first unless the app set them. The reason phrase, header names
-    /// and values are checked, so an app cannot split the response with CR or LF.
+    /// The head bytes, in one exactly sized array. Date and Server come first unless the app set them. The
+    /// reason phrase, header names and values are checked, so an app cannot split the response or send bytes
+    /// a strict client rejects.
     /// </summary>
     public static byte[] Write(HttpVersion version, int status, string? reasonPhrase, HeaderCollection headers, ConnectionContext context)
     {
         var reason = reasonPhrase ?? ReasonPhrases.For(status);
-        if (reason.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        if (reason.AsSpan().ContainsAnyExcept(FieldValueChars))
         {
             // The app sets the phrase too: CR or LF in it would split the response just as in a header value.
             throw new InvalidOperationException("Invalid characters in the response reason phrase.");
         }
 
-        var text = new StringBuilder(256);
-        text.Append(version == HttpVersion.Http11 ? "HTTP/1.1 " : "HTTP/1.0 ")
-            .Append(status)
-            .Append(' ')
-            .Append(reason)
-            .Append("\r\n");
-        if (!headers.Contains("Date"))
-        {
-            text.Append("Date: ").Append(context.DateHeader.Value).Append("\r\n");
-        }
-
-        if (!headers.Contains("Server"))
-        {
-            text.Append("Server: ").Append(context.ServerHeader).Append("\r\n");
-        }
-
+        var date = headers.Contains("Date") ? null : context.DateHeader.Value;
+        var server = headers.Contains("Server") ? null : context.ServerHeader;
+        var length = "HTTP/1.1 000 ".Length + reason.Length + 2 + FieldLength("Date", date) + FieldLength("Server", server) + 2;
         foreach (var (name, value) in headers)
         {
             Validate(name, value);
-            text.Append(name).Append(": ").Append(value).Append("\r\n");
+            length += FieldLength(name, value);
         }
 
-        text.Append("\r\n");
-        return Encoding.Latin1.GetBytes(text.ToString());
+        var head = new byte[length];
+        var span = head.AsSpan();
+        Append(ref span, version == HttpVersion.Http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
+        status.TryFormat(span, out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        span = span[digits..];
+        Append(ref span, " ");
+        Append(ref span, reason);
+        Append(ref span, "\r\n");
+        AppendField(ref span, "Date", date);
+        AppendField(ref span, "Server", server);
+        foreach (var (name, value) in headers)
+        {
+            AppendField(ref span, name, value);
+        }
+
+        Append(ref span, "\r\n");
+        Infrastructure.Invariant.Assert(span.IsEmpty);
+        return head;
+    }
+
+    private static int FieldLength(string name, string? value) => value is null ? 0 : name.Length + 2 + value.Length + 2;
+
+    private static void AppendField(ref Span<byte> span, string name, string? value)
+    {
+        if (value is not null)
+        {
+            Append(ref span, name);
+            Append(ref span, ": ");
+            Append(ref span, value);
+            Append(ref span, "\r\n");
+        }
+    }
+
+    private static void Append(ref Span<byte> span, string text)
+    {
+        var written = Encoding.Latin1.GetBytes(text, span);
+        span = span[written..];
     }
 
     private static void Validate(string name, string value)
@@ -58,7 +86,7 @@ public static class ResponseHeadWriter
             throw new InvalidOperationException($"Invalid response header name '{name}'.");
         }
 
-        if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        if (value.AsSpan().ContainsAnyExcept(FieldValueChars))
         {
             throw new InvalidOperationException($"Invalid characters in the value of response header '{name}'.");
         }

@@ -102,6 +102,31 @@ public sealed class ResponseHeadSpec
     }
 
     [Theory]
+    [InlineData("a\u0001b")]
+    [InlineData("a\u007fb")]
+    [InlineData("a\u0100b")]
+    [InlineData("emoji \ud83d\ude00")]
+    public void A_value_with_other_control_characters_or_beyond_latin1_throws(string value)
+    {
+        var headers = new HeaderCollection();
+        headers.Append("X-Value", value);
+
+        Assert.Throws<InvalidOperationException>(() => Head(HttpVersion.Http11, 200, null, headers));
+    }
+
+    [Fact]
+    public void Obs_text_and_tabs_in_a_value_go_out_as_latin1_bytes()
+    {
+        var headers = new HeaderCollection();
+        headers.Append("X-City", "D\u00fcsseldorf\tNRW");
+
+        var bytes = ResponseHeadWriter.Write(HttpVersion.Http11, 200, null, headers, Context);
+
+        Assert.Contains("X-City: D\u00fcsseldorf\tNRW\r\n", Encoding.Latin1.GetString(bytes));
+        Assert.Contains((byte)0xFC, bytes);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("X Y")]
     [InlineData("X:Y")]
