@@ -134,9 +134,15 @@ public sealed class Frame
 
             return true;
         }
-        catch (BadHttpRequestException ex) when (!_response.HasStarted)
+        catch (BadHttpRequestException ex)
         {
+            // A malformed body is the client's fault even when the app let it escape: Debug, not Error.
             _context.Logger.BadRequest(_connection.Id, ex.StatusCode, ex.Message);
+            if (_response.HasStarted)
+            {
+                return false;
+            }
+
             _response.ResetToError(ex.StatusCode, keepAlive: false);
             return true;
         }

@@ -68,4 +68,23 @@ public sealed class BadRequestSpecs
 
         return fields.ToString();
     }
+
+    [Fact]
+    public async Task A_malformed_chunk_after_the_echo_started_aborts_the_connection_and_logs_no_error()
+    {
+        await using var server = await LiveServer.StartBuiltInRoutesAsync();
+        using var connection = await server.ConnectAsync();
+        var chunk = new string('x', 70 * 1024);
+
+        // /echo buffers 64 KiB of a chunked body before it answers, so this chunk starts the response.
+        await connection.SendAsync($"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n{chunk.Length:x}\r\n{chunk}\r\n");
+        var head = await connection.ReadHeadAsync();
+        await connection.SendAsync("zz\r\n");
+        await connection.ReadUntilClosedAsync();
+
+        Assert.Equal(200, head.Status);
+        Assert.True(head.IsChunked);
+        await server.WaitForNoConnectionsAsync();
+        server.Log.AssertNoErrors();
+    }
 }
