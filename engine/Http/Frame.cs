@@ -167,6 +167,12 @@ public sealed class Frame
     /// <summary>Finishes the response after the app returned; false when it is broken and the connection must abort.</summary>
     private Task<bool> CompleteResponseAsync(RequestHead head, RequestBodyReader body)
     {
+        if (_connectionAborted)
+        {
+            // The peer is gone and the output dropped: a short body now is the abort's doing, not an app bug.
+            return Task.FromResult(false);
+        }
+
         if (AwaitsContinue(head, body))
         {
             // A client still waiting for 100 Continue would never send the body we'd drain, so the connection

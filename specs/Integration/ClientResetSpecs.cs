@@ -128,4 +128,21 @@ public sealed class ClientResetSpecs
         Assert.Equal("ok", await client.GetStringAsync("/ok"));
         Assert.Contains(server.Log.Errors, e => e.Exception?.ToString().Contains("app bug in a callback") == true);
     }
+
+    [Fact]
+    public async Task A_reset_that_cuts_a_content_length_response_short_is_not_logged_as_an_error()
+    {
+        await using var server = await LiveServer.StartBuiltInRoutesAsync();
+
+        using (var connection = await server.ConnectAsync())
+        {
+            await connection.SendAsync("GET /bytes/104857600 HTTP/1.1\r\nHost: a\r\n\r\n");
+            Assert.Equal(104857600, (await connection.ReadHeadAsync()).ContentLength);
+            await connection.ReadExactlyAsync(512 * 1024);
+            connection.Reset();
+        }
+
+        await server.WaitForNoConnectionsAsync();
+        server.Log.AssertNoErrors();
+    }
 }
