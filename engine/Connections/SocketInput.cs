@@ -18,7 +18,6 @@ public sealed class SocketInput
     private readonly UvReadCallback _onRead;
     private readonly Action<object?> _resumeReading;
     private readonly IInputEvents _events;
-    private bool _paused;
     private bool _completed;
 
     public SocketInput(LoopThread thread, UvStreamHandle socket, SlabMemoryPool pool, long? maxRequestBufferSize, IInputEvents events)
@@ -43,8 +42,6 @@ public sealed class SocketInput
     /// <summary>The request bytes, for the frame. Reader continuations run on the scheduler.</summary>
     public PipeReader Reader => _pipe.Reader;
 
-    /// <summary>True while reading is stopped because MaxRequestBufferSize unread bytes are buffered.</summary>
-    public bool IsPaused => _paused;
 
     public void Start()
     {
@@ -105,7 +102,6 @@ public sealed class SocketInput
 
     private void Pause(ValueTask<FlushResult> flush)
     {
-        _paused = true;
         _socket.ReadStop();
         // The writer scheduler is the loop, so this continuation runs where ReadStart is legal.
         flush.GetAwaiter().UnsafeOnCompleted(() => _resumeReading(null));
@@ -113,7 +109,6 @@ public sealed class SocketInput
 
     private void Resume()
     {
-        _paused = false;
         if (!_completed && !_socket.IsClosing)
         {
             _socket.ReadStart(_onAlloc, _onRead);

@@ -19,6 +19,8 @@ public sealed class Frame
     private readonly RequestHeadReader _heads;
     private readonly ResponseProducer _response;
     private readonly CancellationTokenSource _aborted = new();
+    private readonly Func<bool> _isStopping;
+    private readonly Func<Task> _sendContinue;
     private volatile bool _stopping;
     private volatile bool _connectionAborted;
     private bool _continueSent;
@@ -30,6 +32,9 @@ public sealed class Frame
         _context = context;
         _heads = new RequestHeadReader(connection, context);
         _response = new ResponseProducer(connection, context);
+        // Made once per connection, not once per request.
+        _isStopping = () => _stopping;
+        _sendContinue = SendContinueAsync;
     }
 
     /// <summary>Serves requests until the connection ends; never throws.</summary>
@@ -73,7 +78,7 @@ public sealed class Frame
         var lingering = true;
         try
         {
-            while (await _heads.ReadAsync(() => _stopping).ConfigureAwait(false) is { } head)
+            while (await _heads.ReadAsync(_isStopping).ConfigureAwait(false) is { } head)
             {
                 if (!await ServeRequestAsync(head).ConfigureAwait(false))
                 {
@@ -105,7 +110,7 @@ public sealed class Frame
         _continueSent = false;
         _response.Reset(head);
 
-        var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, SendContinueAsync);
+        var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, _sendContinue);
         var context = new HttpContext(
             new HttpRequest(head, new RequestBodyStream(body)),
             new HttpResponse(_response),

@@ -7,13 +7,6 @@ public static class UvStatus
     public const int ECONNRESET = -104;
     public const int EPIPE = -32;
     public const int ECANCELED = -125;
-    public const int ENOBUFS = -105;
     public const int EADDRINUSE = -98;
-    public const int ENOTCONN = -107;
     public const int EBUSY = -16;
-    public const int ETIMEDOUT = -110;
-
-    /// <summary>True for the statuses a peer causes by going away; these are not server errors.</summary>
-    public static bool IsPeerGone(int status) =>
-        status is EOF or ECONNRESET or EPIPE or ECANCELED or ENOTCONN or ETIMEDOUT;
 }
