@@ -8,7 +8,7 @@ scripts/ensure-deps.sh
 dotnet build Testbed.sln -c Release -nologo -v q
 scripts/check-banned-api.sh
 
-results=artifacts/test-results
+results="$PWD/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 set +e
