@@ -32,7 +32,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
         _onClosed = onClosed;
         _heartbeat = CheckTimeout;
         Input = new SocketInput(thread, socket, context.Memory, context.Limits.MaxRequestBufferSize, this);
-        Output = new SocketOutput(thread, socket, context.Memory, context.Limits.MaxResponseBufferSize, this);
+        Output = new SocketOutput(thread, socket, context.Memory, context.Limits.MaxResponseBufferSize, this, context.Events, id);
         Frame = new Frame(this, context);
     }
 
@@ -60,6 +60,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
     {
         _thread.Loop.AssertOnLoopThread();
         _socket.NoDelay(true);
+        _context.Events.ConnectionOpened(Id);
         _thread.OnHeartbeat(_heartbeat);
         Input.Start();
         Scheduler.Schedule(static s => _ = ((Frame)s!).ProcessRequestsAsync(), Frame);
@@ -68,8 +69,10 @@ public sealed class Connection : IInputEvents, IOutputEvents
     /// <summary>The seed's <c>End(ProduceEndType)</c>: each transition happens at most once, from any thread.</summary>
     public void End(ProduceEndType type)
     {
+        EndState from;
         lock (_stateLock)
         {
+            from = _state;
             switch (type)
             {
                 case ProduceEndType.ConnectionKeepAlive when _state == EndState.Open:
@@ -88,6 +91,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
             }
         }
 
+        _context.Events.EndTransition(Id, from.ToString(), type == ProduceEndType.SocketShutdownSend ? nameof(EndState.Shutdown) : nameof(EndState.Disconnected));
         Output.End(type);
     }
 
@@ -165,9 +169,16 @@ public sealed class Connection : IInputEvents, IOutputEvents
 
         _aborted = true;
         Logger.ConnectionAborted(Id, reason);
+        EndState from;
         lock (_stateLock)
         {
+            from = _state;
             _state = EndState.Disconnected;
+        }
+
+        if (from != EndState.Disconnected)
+        {
+            _context.Events.EndTransition(Id, from.ToString(), "Aborted");
         }
 
         // The frame learns first, so an app failing on the input error below is known to be failing from the
@@ -187,7 +198,11 @@ public sealed class Connection : IInputEvents, IOutputEvents
 
         _thread.RemoveHeartbeat(_heartbeat);
         Input.Complete();
-        _socket.Close(_ => _onClosed(this));
+        _socket.Close(_ =>
+        {
+            _context.Events.ConnectionClosed(Id);
+            _onClosed(this);
+        });
     }
 
     private void CheckTimeout()

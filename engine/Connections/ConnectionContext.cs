@@ -11,8 +11,12 @@ public sealed class ConnectionContext(
     TimeProvider time,
     SlabMemoryPool memory,
     ILogger logger,
-    string serverHeader)
+    string serverHeader,
+    IServerEvents? events = null)
 {
+    /// <summary>Where the engine reports what it decided (the simulation's trace); <see cref="IServerEvents.None"/> by default.</summary>
+    public IServerEvents Events { get; } = events ?? IServerEvents.None;
+
     public RequestDelegate Application { get; } = application;
 
     public ServerLimits Limits { get; } = limits;

@@ -25,6 +25,8 @@ public sealed class SocketOutput
     private readonly SlabMemoryPool _pool;
     private readonly long? _budget;
     private readonly IOutputEvents _events;
+    private readonly IServerEvents _trace;
+    private readonly long _connectionId;
     private readonly object _sync = new();
     private readonly OutputBuffer _pending;
     private readonly Queue<WriteWaiter> _waiters = new();
@@ -38,7 +40,14 @@ public sealed class SocketOutput
     private bool _submitPosted;
     private OutputEnd _end;
 
-    public SocketOutput(LoopThread thread, UvStreamHandle socket, SlabMemoryPool pool, long? maxResponseBufferSize, IOutputEvents events)
+    public SocketOutput(
+        LoopThread thread,
+        UvStreamHandle socket,
+        SlabMemoryPool pool,
+        long? maxResponseBufferSize,
+        IOutputEvents events,
+        IServerEvents? trace = null,
+        long connectionId = 0)
     {
         Invariant.Assert(maxResponseBufferSize is null or >= 0);
         _thread = thread;
@@ -46,6 +55,8 @@ public sealed class SocketOutput
         _pool = pool;
         _budget = maxResponseBufferSize;
         _events = events;
+        _trace = trace ?? IServerEvents.None;
+        _connectionId = connectionId;
         _pending = new OutputBuffer(pool);
         _onWriteCompleted = (req, status) => OnWriteCompleted((UvWriteReq)req, status);
     }
@@ -71,21 +82,19 @@ public sealed class SocketOutput
     {
         lock (_sync)
         {
-            if (_end.Aborted)
+            if (_end.Aborted || _end.DisconnectRequested)
             {
-                // Not at once: a busy writer would spin through dropped writes before RequestAborted fired.
-                return _abortAnnounced.Task;
-            }
+                _trace.WriteAccepted(_connectionId, data.Length, _accepted, WriteOutcome.Dropped);
 
-            if (_end.DisconnectRequested)
-            {
-                return Task.CompletedTask;
+                // Not at once after an abort: a busy writer would spin through dropped writes before RequestAborted fired.
+                return _end.Aborted ? _abortAnnounced.Task : Task.CompletedTask;
             }
 
             _pending.Append(data);
             _accepted += data.Length;
             if (!immediate)
             {
+                _trace.WriteAccepted(_connectionId, data.Length, _accepted, WriteOutcome.Buffered);
                 return Task.CompletedTask;
             }
 
@@ -98,6 +107,7 @@ public sealed class SocketOutput
                 result = waiter.Completion.Task;
             }
 
+            _trace.WriteAccepted(_connectionId, data.Length, _accepted, result.IsCompleted ? WriteOutcome.PreCompleted : WriteOutcome.Waiting);
             PostSubmitLocked();
             return result;
         }
@@ -257,6 +267,7 @@ public sealed class SocketOutput
 
         foreach (var waiter in released)
         {
+            _trace.WriteReleased(_connectionId, waiter.End);
             _thread.Scheduler.SetResultLater(waiter.Completion);
         }
 

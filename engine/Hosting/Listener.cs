@@ -12,7 +12,9 @@ namespace Testbed.Engine.Hosting;
 /// </summary>
 internal sealed class Listener(LoopThread thread, ConnectionContext context, ConnectionRegistry registry)
 {
-    private readonly HashSet<Connection> _connections = [];
+    // Keyed by id, not a HashSet of objects: object hash codes differ from run to run, and iteration order
+    // (which connection is told to stop first) must not.
+    private readonly SortedDictionary<long, Connection> _connections = [];
     private UvTcpHandle? _socket;
 
     public LoopThread Thread => thread;
@@ -40,7 +42,7 @@ internal sealed class Listener(LoopThread thread, ConnectionContext context, Con
     /// <summary>Asks every connection to finish its current request and close.</summary>
     public void RequestStop()
     {
-        foreach (var connection in _connections)
+        foreach (var connection in _connections.Values)
         {
             connection.Frame.RequestStop();
         }
@@ -48,7 +50,7 @@ internal sealed class Listener(LoopThread thread, ConnectionContext context, Con
 
     public void AbortAll()
     {
-        foreach (var connection in _connections.ToArray())
+        foreach (var connection in _connections.Values.ToArray())
         {
             connection.Abort("server stopping");
         }
@@ -75,14 +77,14 @@ internal sealed class Listener(LoopThread thread, ConnectionContext context, Con
         }
 
         var connection = new Connection(registry.NextId(), thread, client, context, OnClosed);
-        _connections.Add(connection);
+        _connections.Add(connection.Id, connection);
         registry.Opened();
         connection.Start();
     }
 
     private void OnClosed(Connection connection)
     {
-        _connections.Remove(connection);
+        _connections.Remove(connection.Id);
         registry.Closed();
     }
 }

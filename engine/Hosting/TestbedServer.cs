@@ -20,12 +20,14 @@ public sealed class TestbedServer
     private readonly TestbedServerOptions _options;
     private readonly RequestDelegate _application;
     private readonly ILogger _logger;
+    private readonly IServerEvents _events;
     private readonly ConnectionRegistry _registry;
     private readonly List<Listener> _listeners = [];
     private readonly List<LoopThread> _threads = [];
 
-    public TestbedServer(ILibuv uv, IScheduler scheduler, TimeProvider time, IOptions<TestbedServerOptions> options, RequestDelegate application, ILoggerFactory loggers)
+    public TestbedServer(ILibuv uv, IScheduler scheduler, TimeProvider time, IOptions<TestbedServerOptions> options, RequestDelegate application, ILoggerFactory loggers, IServerEvents? events = null)
     {
+        _events = events ?? IServerEvents.None;
         _uv = uv;
         _scheduler = scheduler;
         _time = time;
@@ -48,7 +50,7 @@ public sealed class TestbedServer
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         Invariant.Assert(_threads.Count == 0, "server started twice");
-        var context = new ConnectionContext(_application, _options.Limits, _time, Memory, _logger, _options.ServerHeader);
+        var context = new ConnectionContext(_application, _options.Limits, _time, Memory, _logger, _options.ServerHeader, _events);
         for (var i = 0; i < _options.ThreadCount; i++)
         {
             var thread = new LoopThread(_uv, _scheduler, $"testbed-loop-{i}", _logger);
@@ -121,7 +123,8 @@ public sealed class TestbedServer
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(timeout, _time, timer.Token);
         var winner = await Task.WhenAny(task, delay).ConfigureAwait(false);
-        await timer.CancelAsync().ConfigureAwait(false);
+        // Cancel, not CancelAsync: CancelAsync runs the delay's registration on the thread pool.
+        timer.Cancel();
         return winner == task;
     }
 }

@@ -9,8 +9,11 @@ public sealed class TestbedServerOptions
     /// <summary>Where to listen. Loopback by default: exposing the server is an explicit choice.</summary>
     public IPEndPoint EndPoint { get; set; } = new(IPAddress.Loopback, 5000);
 
-    /// <summary>Loop threads, each with its own listen socket; defaults to the core count.</summary>
-    public int ThreadCount { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Loop threads, each with its own listen socket. Defaults to 1: the engine never reads the machine's core
+    /// count (a simulation must not depend on it); <c>testbed serve</c> passes the core count.
+    /// </summary>
+    public int ThreadCount { get; set; } = 1;
 
     public ServerLimits Limits { get; } = new();
 

@@ -109,6 +109,7 @@ public sealed class Frame
         _current = head;
         _continueSent = false;
         _response.Reset(head);
+        _context.Events.RequestStarted(_connection.Id, head.Method, head.Target);
 
         var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, _sendContinue);
         var context = new HttpContext(
@@ -118,11 +119,14 @@ public sealed class Frame
             _aborted.Token);
         if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await CompleteResponseAsync(head, body).ConfigureAwait(false))
         {
+            _context.Events.RequestEnded(_connection.Id, keepAlive: false);
             _connection.Abort("response could not be completed");
             return false;
         }
 
-        return await FinishRequestAsync(head, body).ConfigureAwait(false);
+        var keepAlive = await FinishRequestAsync(head, body).ConfigureAwait(false);
+        _context.Events.RequestEnded(_connection.Id, keepAlive);
+        return keepAlive;
     }
 
     /// <summary>Runs the app; false when the response is broken and the connection must abort.</summary>

@@ -154,6 +154,7 @@ public sealed class ResponseProducer(Connection connection, ConnectionContext co
         HasStarted = true;
         var request = _request!;
         _framing = ResponseFraming.Decide(request, _statusCode, Headers, _framing.KeepAlive && !_stopping, appCompleted);
+        context.Events.ResponseStarted(connection.Id, _statusCode);
         var head = ResponseHeadWriter.Write(request.Version, _statusCode, ReasonPhrase, Headers, context);
         await connection.Output.WriteAsync(head, immediate: appCompleted).ConfigureAwait(false);
     }

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+
+namespace Testbed.Transports.Mock.Hosting;
+
+/// <summary>
+/// Engine logging under simulation: Debug and above go into the trace (message only: exception text carries
+/// stack traces that change with every build), and Warning and above are kept so a spec can require none.
+/// </summary>
+public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider, ILoggerFactory
+{
+    /// <summary>Every Warning, Error and Critical message, with its exception type.</summary>
+    public List<string> Problems { get; } = [];
+
+    public ILogger CreateLogger(string categoryName) => new TraceLogger(this);
+
+    public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("the simulation logs only to its trace");
+
+    public void Dispose()
+    {
+    }
+
+    private void Log(LogLevel level, string message, Exception? exception)
+    {
+        var suffix = exception is null ? string.Empty : $" [{exception.GetType().Name}: {exception.Message}]";
+        simulation.Trace.Add($"log {level} {message}{suffix}");
+        if (level >= LogLevel.Warning)
+        {
+            Problems.Add($"{level}: {message}{suffix}");
+        }
+    }
+
+    private sealed class TraceLogger(TraceLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                owner.Log(logLevel, formatter(state, exception), exception);
+            }
+        }
+    }
+}

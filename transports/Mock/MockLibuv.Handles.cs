@@ -1,0 +1,120 @@
+using Testbed.Engine.Networking;
+using Testbed.Transports.Mock.Network;
+
+namespace Testbed.Transports.Mock;
+
+/// <summary>Close, async and timer handles.</summary>
+public sealed partial class MockLibuv
+{
+    public void Close(UvHandle handle)
+    {
+        var state = State<HandleState>(handle);
+        Simulation.Check(!state.Closing, "uv_close called twice");
+        state.Closing = true;
+        Trace.Add($"uv.close {Id(handle)}");
+        if (state is TimerState timer)
+        {
+            timer.Generation++;
+        }
+
+        if (state is TcpState tcp)
+        {
+            tcp.Socket?.StopReading();
+            _simulation.Network.Unbind(tcp);
+        }
+
+        // libuv runs close callbacks in a later phase of the loop, never inside uv_close.
+        _simulation.Enqueue(0, EventKind.Io, _ => FinishClose(state), null);
+    }
+
+    public void AsyncInit(UvLoopHandle loop, UvAsyncHandle handle)
+    {
+        Register(handle, new AsyncState(handle, LoopOf(loop)));
+        Trace.Add($"uv.async_init {Id(loop)} {Id(handle)}");
+    }
+
+    public void AsyncSend(UvAsyncHandle handle)
+    {
+        var state = State<AsyncState>(handle);
+        if (state.Pending)
+        {
+            // Sends before the callback runs coalesce into one callback, as in libuv.
+            return;
+        }
+
+        state.Pending = true;
+        Trace.Add($"uv.async_send {Id(handle)}");
+        _simulation.Enqueue(0, EventKind.Io, _ => FireAsync(state), null);
+    }
+
+    public void TimerInit(UvLoopHandle loop, UvTimerHandle timer)
+    {
+        Register(timer, new TimerState(timer, LoopOf(loop)));
+        Trace.Add($"uv.timer_init {Id(loop)} {Id(timer)}");
+    }
+
+    public void TimerStart(UvTimerHandle timer, long timeoutMs, long repeatMs)
+    {
+        var state = State<TimerState>(timer);
+        state.Generation++;
+        state.RepeatMs = repeatMs;
+        Trace.Add($"uv.timer_start {Id(timer)} timeout={timeoutMs} repeat={repeatMs}");
+        ArmTimer(state, timeoutMs);
+    }
+
+    public void TimerStop(UvTimerHandle timer)
+    {
+        State<TimerState>(timer).Generation++;
+        Trace.Add($"uv.timer_stop {Id(timer)}");
+    }
+
+    private void ArmTimer(TimerState state, long delayMs)
+    {
+        var generation = state.Generation;
+        _simulation.Enqueue(delayMs * 1000, EventKind.Timer, _ => FireTimer(state, generation), null);
+    }
+
+    private void FireTimer(TimerState state, long generation)
+    {
+        if (state.Generation != generation || state.Closing)
+        {
+            return;
+        }
+
+        if (state.RepeatMs > 0)
+        {
+            ArmTimer(state, state.RepeatMs);
+        }
+
+        Trace.Add($"cb.timer {Id(state.Handle)}");
+        ((UvTimerHandle)state.Handle).OnTimer();
+    }
+
+    private void FireAsync(AsyncState state)
+    {
+        state.Pending = false;
+        if (state.Closing)
+        {
+            return;
+        }
+
+        Trace.Add($"cb.async {Id(state.Handle)}");
+        ((UvAsyncHandle)state.Handle).OnAsync();
+    }
+
+    private void FinishClose(HandleState state)
+    {
+        if (state is TcpState { Socket: { } socket })
+        {
+            socket.OnServerClosed();
+        }
+
+        var handle = state.Handle;
+        _handles[(int)handle.Native - 1] = null;
+        state.Loop.Handles.Remove(handle);
+        handle.Native = 0;
+        Trace.Add($"cb.close {Id(handle)}");
+        Trace.Forget(handle);
+        handle.OnClosed();
+    }
+}

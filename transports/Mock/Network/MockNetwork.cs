@@ -1,0 +1,100 @@
+using System.Net;
+using Testbed.Engine.Networking;
+
+namespace Testbed.Transports.Mock.Network;
+
+/// <summary>
+/// The simulated network: which ports are bound, who listens on them, and connecting clients to listeners.
+/// Ports never reach the trace; port 0 binds get deterministic ports from 10000 up.
+/// </summary>
+public sealed class MockNetwork
+{
+    private readonly Simulation _simulation;
+    private readonly Dictionary<int, List<TcpState>> _bound = [];
+    private readonly List<MockListener> _listening = [];
+    private int _nextEphemeral = 10000;
+    private int _lastClient;
+
+    internal MockNetwork(Simulation simulation) => _simulation = simulation;
+
+    /// <summary>Every connection ever made, in order.</summary>
+    public List<SimConnection> Connections { get; } = [];
+
+    /// <summary>
+    /// Connects a new client to <paramref name="port"/>; when several loops listen, the seed picks one (as the
+    /// kernel spreads SO_REUSEPORT connections). Refused at once if nobody listens.
+    /// </summary>
+    public SimConnection Connect(int port, bool holdWrites = false)
+    {
+        _simulation.AssertOnSimulationThread("MockNetwork.Connect");
+        var connection = new SimConnection(_simulation, "k" + (++_lastClient), 40000 + _lastClient, holdWrites);
+        Connections.Add(connection);
+        var candidates = _listening.Where(l => l.Port == port && !l.Handle.Closing).ToList();
+        if (candidates.Count == 0)
+        {
+            connection.Refuse();
+            return connection;
+        }
+
+        var listener = candidates[(int)_simulation.Choose("accept.listener", candidates.Count)];
+        listener.Backlog.Enqueue(connection);
+        var latency = _simulation.Between("net.latency", _simulation.Options.NetworkLatency);
+        _simulation.Trace.Add($"net.connect {connection.Name} -> {_simulation.Trace.Id(listener.Handle.Handle, "h")}");
+        _simulation.Enqueue(latency, EventKind.Io, _ => _simulation.Libuv.Incoming(listener), null);
+        return connection;
+    }
+
+    internal int Bind(TcpState tcp, IPEndPoint endPoint, PortSharing sharing)
+    {
+        var port = endPoint.Port == 0 ? NextFreePort() : endPoint.Port;
+        _bound.TryGetValue(port, out var holders);
+        var taken = holders is { Count: > 0 };
+        if (taken && sharing != PortSharing.JoinGroup)
+        {
+            throw new UvException("uv_tcp_bind", UvStatus.EADDRINUSE, "EADDRINUSE", "address already in use");
+        }
+
+        if (holders is null)
+        {
+            _bound[port] = holders = [];
+        }
+
+        holders.Add(tcp);
+        return port;
+    }
+
+    internal MockListener Listen(TcpState tcp, int port)
+    {
+        var listener = new MockListener(tcp, port);
+        _listening.Add(listener);
+        return listener;
+    }
+
+    /// <summary>A closed listener frees its port; clients still in its backlog are refused.</summary>
+    internal void Unbind(TcpState tcp)
+    {
+        if (tcp.BoundPort is { } port && _bound.TryGetValue(port, out var holders))
+        {
+            holders.Remove(tcp);
+        }
+
+        if (tcp.Listener is { } listener)
+        {
+            _listening.Remove(listener);
+            while (listener.Backlog.TryDequeue(out var waiting))
+            {
+                waiting.Refuse();
+            }
+        }
+    }
+
+    private int NextFreePort()
+    {
+        while (_bound.ContainsKey(_nextEphemeral))
+        {
+            _nextEphemeral++;
+        }
+
+        return _nextEphemeral++;
+    }
+}

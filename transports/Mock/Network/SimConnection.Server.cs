@@ -1,0 +1,143 @@
+using Testbed.Engine.Networking;
+
+namespace Testbed.Transports.Mock.Network;
+
+/// <summary>The server end: what MockLibuv does to the connection on the engine's behalf.</summary>
+public sealed partial class SimConnection
+{
+    internal string ServerName => _simulation.Trace.Id(Server!.Handle, "h");
+
+    internal void StartReading()
+    {
+        ServerReading = true;
+        KickDelivery();
+    }
+
+    internal void StopReading()
+    {
+        if (ServerReading)
+        {
+            ServerReading = false;
+            ReadStops++;
+        }
+    }
+
+    internal MockWrite Submit(UvWriteReq request, ReadOnlySpan<UvBuffer> buffers)
+    {
+        var write = new MockWrite(this, request, buffers, _simulation.Options.VerifyWriteBuffers);
+        Writes.Add(write);
+        _inFlight.Add(write);
+        MaxWritesInFlight = Math.Max(MaxWritesInFlight, _inFlight.Count);
+        if (!HoldWrites)
+        {
+            // A stream's writes complete in order, so each one is done no earlier than the one before it.
+            var latency = _simulation.Between("write.latency", _simulation.Options.WriteLatency);
+            _lastWriteDone = Math.Max(_lastWriteDone, _simulation.NowMicros + latency);
+            var status = AutomaticStatus();
+            _simulation.Enqueue(_lastWriteDone - _simulation.NowMicros, EventKind.Io, _ => CompleteIfNext(write, status), null);
+        }
+
+        return write;
+    }
+
+    internal void CompleteLater(MockWrite write, int status)
+    {
+        _simulation.Trace.Add($"net.complete_write {_simulation.Trace.Id(write.Request, "w")} status={status}");
+        _simulation.Enqueue(0, EventKind.Io, _ => Complete(write, status), null);
+    }
+
+    internal void Shutdown(UvShutdownReq request)
+    {
+        _pendingShutdown = request;
+        if (_inFlight.Count == 0)
+        {
+            _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);
+        }
+    }
+
+    /// <summary>The close callback's work: cancel what is in flight (libuv's order), then tell the peer.</summary>
+    internal void OnServerClosed()
+    {
+        StopReading();
+        while (_inFlight.Count > 0)
+        {
+            Complete(_inFlight[0], UvStatus.ECANCELED);
+        }
+
+        if (_pendingShutdown is { } shutdown)
+        {
+            _pendingShutdown = null;
+            _simulation.Trace.Add($"cb.shutdown {_simulation.Trace.Id(shutdown, "s")} status={UvStatus.ECANCELED}");
+            shutdown.OnCompleted(UvStatus.ECANCELED);
+        }
+
+        ServerClosed = true;
+        if (ClientReset)
+        {
+            return;
+        }
+
+        ServerReset = _inbound.Count > 0;
+        ServerFinished |= !ServerReset;
+        _simulation.Trace.Add($"net.closed {Name} {(ServerReset ? "rst" : "fin")}");
+    }
+
+    private int AutomaticStatus()
+    {
+        if (ClientReset)
+        {
+            return UvStatus.ECONNRESET;
+        }
+
+        if (_simulation.Chance("write.fail", _simulation.Options.WriteFailureChance))
+        {
+            return _simulation.Choose("write.fail_status", 2) == 0 ? UvStatus.ECONNRESET : UvStatus.EPIPE;
+        }
+
+        return 0;
+    }
+
+    private void CompleteIfNext(MockWrite write, int status)
+    {
+        // A write cancelled by close has already completed; its automatic completion is stale.
+        if (_inFlight.Count > 0 && _inFlight[0] == write)
+        {
+            Complete(write, ClientReset && status == 0 ? UvStatus.ECONNRESET : status);
+        }
+    }
+
+    private void Complete(MockWrite write, int status)
+    {
+        Simulation.Check(_inFlight.Count > 0 && _inFlight[0] == write, "a stream's writes complete in order, and only once");
+        write.AssertBuffersUnchanged();
+        _inFlight.RemoveAt(0);
+        write.Status = status;
+        if (status == 0)
+        {
+            _received.AddRange(write.Bytes);
+        }
+
+        _simulation.Trace.Add($"cb.write {_simulation.Trace.Id(write.Request, "w")} status={status}");
+        write.Request.Native = 0;
+        write.Request.OnCompleted(status);
+        if (_inFlight.Count == 0 && _pendingShutdown is not null && Server is { Closing: false })
+        {
+            _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);
+        }
+    }
+
+    private void FinishShutdown()
+    {
+        if (_pendingShutdown is not { } request || _inFlight.Count > 0)
+        {
+            return;
+        }
+
+        _pendingShutdown = null;
+        var status = ClientReset ? UvStatus.ECONNRESET : 0;
+        ServerFinished |= status == 0;
+        _simulation.Trace.Add($"cb.shutdown {_simulation.Trace.Id(request, "s")} status={status}");
+        request.Native = 0;
+        request.OnCompleted(status);
+    }
+}

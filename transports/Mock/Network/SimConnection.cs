@@ -1,0 +1,155 @@
+using System.Text;
+using Testbed.Engine.Networking;
+
+namespace Testbed.Transports.Mock.Network;
+
+/// <summary>
+/// One simulated TCP connection. A spec drives the client end (send with a fragmentation, half-close, reset,
+/// read what arrived); the mock's server-side handle reads the client's bytes and writes back through it.
+/// </summary>
+public sealed partial class SimConnection
+{
+    private readonly Simulation _simulation;
+    private readonly Queue<Segment> _inbound = new();
+    private readonly List<byte> _received = [];
+    private readonly List<MockWrite> _inFlight = [];
+    private long _lastArrival;
+    private long _lastWriteDone;
+    private bool _deliveryQueued;
+    private bool _clientFin;
+    private bool _endDelivered;
+    private UvShutdownReq? _pendingShutdown;
+
+    internal SimConnection(Simulation simulation, string name, int peerPort, bool holdWrites)
+    {
+        _simulation = simulation;
+        Name = name;
+        PeerPort = peerPort;
+        HoldWrites = holdWrites;
+    }
+
+    /// <summary>The client's logical name in the trace (k1, k2...).</summary>
+    public string Name { get; }
+
+    internal int PeerPort { get; }
+
+    /// <summary>When true, the server's uv_writes stay in flight until the spec completes them.</summary>
+    public bool HoldWrites { get; set; }
+
+    /// <summary>The server accepted the connection.</summary>
+    public bool Accepted => Server is not null;
+
+    /// <summary>Nobody was listening, or the listener closed before accepting: the connection was refused.</summary>
+    public bool Refused { get; private set; }
+
+    /// <summary>The client reset the connection.</summary>
+    public bool ClientReset { get; private set; }
+
+    /// <summary>The server sent FIN (shutdown, or a close with nothing unread).</summary>
+    public bool ServerFinished { get; private set; }
+
+    /// <summary>The server closed with client bytes unread, which TCP turns into a reset.</summary>
+    public bool ServerReset { get; private set; }
+
+    /// <summary>The server's handle for this connection is fully closed.</summary>
+    public bool ServerClosed { get; private set; }
+
+    /// <summary>Whether the server is reading right now (false while input backpressure holds it).</summary>
+    public bool ServerReading { get; private set; }
+
+    /// <summary>Times the server stopped reading before it closed.</summary>
+    public int ReadStops { get; private set; }
+
+    /// <summary>Every byte the server delivered to the client, in order.</summary>
+    public byte[] Received => [.. _received];
+
+    /// <summary>What the client received, as Latin-1 text.</summary>
+    public string ReceivedText => Encoding.Latin1.GetString([.. _received]);
+
+    /// <summary>Bytes sent by the client that the server has not read yet.</summary>
+    public long Unread => _inbound.Sum(s => (long)s.Remaining);
+
+    /// <summary>The server's uv_writes still in flight, oldest first.</summary>
+    public IReadOnlyList<MockWrite> WritesInFlight => _inFlight;
+
+    /// <summary>Every uv_write the server ever submitted on this connection.</summary>
+    public List<MockWrite> Writes { get; } = [];
+
+    /// <summary>The most uv_writes that were in flight at once.</summary>
+    public int MaxWritesInFlight { get; private set; }
+
+    internal TcpState? Server { get; set; }
+
+    /// <summary>Returns what the client received so far and forgets it, for specs checking one response at a time.</summary>
+    public string TakeReceivedText()
+    {
+        var text = ReceivedText;
+        _received.Clear();
+        return text;
+    }
+
+    /// <summary>Sends bytes, cut into reads by <paramref name="fragmentation"/> (whole by default).</summary>
+    public void Send(ReadOnlySpan<byte> data, Fragmentation? fragmentation = null)
+    {
+        _simulation.AssertOnSimulationThread("SimConnection.Send");
+        Simulation.Check(!_clientFin && !ClientReset, $"{Name} sends after it half-closed or reset");
+        var bytes = data.ToArray();
+        var offset = 0;
+        foreach (var length in (fragmentation ?? Fragmentation.Whole).Split(_simulation, bytes.Length))
+        {
+            var arrival = Arrival();
+            _simulation.Trace.Add($"net.send {Name} bytes={length} at={arrival}");
+            _inbound.Enqueue(new Segment(bytes, offset, length, arrival));
+            offset += length;
+        }
+
+        KickDelivery();
+    }
+
+    /// <summary>Sends Latin-1 text.</summary>
+    public void Send(string text, Fragmentation? fragmentation = null) => Send(Encoding.Latin1.GetBytes(text), fragmentation);
+
+    /// <summary>Half-closes: the server reads EOF once it has read everything sent before.</summary>
+    public void HalfClose()
+    {
+        _simulation.AssertOnSimulationThread("SimConnection.HalfClose");
+        _simulation.Trace.Add($"net.fin {Name}");
+        _clientFin = true;
+        _lastArrival = Arrival();
+        KickDelivery();
+    }
+
+    /// <summary>Resets: unread bytes are lost, the server's next read fails with ECONNRESET, and so do its writes.</summary>
+    public void Reset()
+    {
+        _simulation.AssertOnSimulationThread("SimConnection.Reset");
+        _simulation.Trace.Add($"net.rst {Name}");
+        ClientReset = true;
+        _inbound.Clear();
+        KickDelivery();
+    }
+
+    internal void Refuse()
+    {
+        _simulation.Trace.Add($"net.refused {Name}");
+        Refused = true;
+    }
+
+    private long Arrival()
+    {
+        var latency = _simulation.Between("net.latency", _simulation.Options.NetworkLatency);
+        _lastArrival = Math.Max(_lastArrival, _simulation.NowMicros + latency);
+        return _lastArrival;
+    }
+
+    private sealed class Segment(byte[] bytes, int offset, int length, long arrival)
+    {
+        public byte[] Bytes { get; } = bytes;
+
+        public int Offset { get; set; } = offset;
+
+        public int Remaining { get; set; } = length;
+
+        public long Arrival { get; } = arrival;
+    }
+}

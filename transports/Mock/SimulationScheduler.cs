@@ -1,0 +1,30 @@
+using Testbed.Engine.Infrastructure;
+
+namespace Testbed.Transports.Mock;
+
+/// <summary>
+/// The engine's <see cref="IScheduler"/> under simulation: app code and continuations are events on the virtual
+/// clock, FIFO unless <see cref="SimulationOptions.SchedulerJitter"/> lets the seed reorder them.
+/// </summary>
+public sealed class SimulationScheduler : IScheduler
+{
+    private readonly Simulation _simulation;
+    private long _lastId;
+
+    internal SimulationScheduler(Simulation simulation) => _simulation = simulation;
+
+    public void Schedule(Action<object?> work, object? state)
+    {
+        _simulation.AssertOnSimulationThread("IScheduler.Schedule");
+        var id = ++_lastId;
+        var delay = _simulation.Options.SchedulerJitter > 0 ? _simulation.Choose("sched.delay", _simulation.Options.SchedulerJitter + 1) : 0;
+        _simulation.Trace.Add($"sched.queue j{id}");
+        _simulation.Enqueue(delay, EventKind.Work, _ => Run(id, work, state), null);
+    }
+
+    private void Run(long id, Action<object?> work, object? state)
+    {
+        _simulation.Trace.Add($"sched.run j{id}");
+        work(state);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Testbed.Transports.Mock;
+
+/// <summary>
+/// The simulation's trace: one line per event — sequence number, virtual time, then the event with logical ids
+/// (<c>h3</c>, <c>w7</c>) numbered in order of first appearance. Nothing in it depends on the wall clock,
+/// threads, pointers, hash codes or ports, so one seed gives the same bytes in any process.
+/// </summary>
+public sealed class SimulationTrace
+{
+    private readonly Func<long> _now;
+    private readonly StringBuilder _text = new();
+    private readonly Dictionary<object, string> _ids = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> _counters = [];
+    private long _sequence;
+    private ulong _hash = 14695981039346656037UL;
+
+    internal SimulationTrace(Func<long> nowMicros, bool enabled)
+    {
+        _now = nowMicros;
+        Enabled = enabled;
+    }
+
+    /// <summary>False in benchmarks and sweeps that only need a verdict: events are then not even formatted.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Events recorded so far.</summary>
+    public long Count => _sequence;
+
+    /// <summary>FNV-1a over every line, so two runs can be compared without keeping both texts.</summary>
+    public ulong Hash => _hash;
+
+    /// <summary>The whole trace, LF line endings.</summary>
+    public override string ToString() => _text.ToString();
+
+    /// <summary>A header line (no sequence number or time), such as the seed and the options it chose.</summary>
+    public void Header(string line)
+    {
+        Invariant(_sequence == 0, "trace headers come before the first event");
+        if (Enabled)
+        {
+            Append("# " + line + "\n");
+        }
+    }
+
+    /// <summary>Records one event; the message is formatted only when the trace is enabled.</summary>
+    public void Add([InterpolatedStringHandlerArgument("")] ref TraceLineHandler line)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        _sequence++;
+        var now = _now();
+        var text = string.Create(CultureInfo.InvariantCulture, $"{_sequence:D6} {now / 1_000_000}.{now % 1_000_000:D6} {line.ToStringAndClear()}\n");
+        Append(text);
+    }
+
+    /// <summary>
+    /// The logical id of <paramref name="subject"/>: <paramref name="prefix"/> plus its rank among subjects of that
+    /// prefix in order of first appearance. Call it inside <see cref="Add"/>'s message, which is not evaluated
+    /// when the trace is off.
+    /// </summary>
+    public string Id(object subject, string prefix)
+    {
+        if (_ids.TryGetValue(subject, out var id))
+        {
+            return id;
+        }
+
+        _counters.TryGetValue(prefix, out var n);
+        _counters[prefix] = ++n;
+        id = prefix + n.ToString(CultureInfo.InvariantCulture);
+        _ids.Add(subject, id);
+        return id;
+    }
+
+    /// <summary>Forgets a subject (a closed handle), so the id table stays bounded in long runs.</summary>
+    public void Forget(object subject) => _ids.Remove(subject);
+
+    private void Append(string text)
+    {
+        _text.Append(text);
+        foreach (var c in text)
+        {
+            _hash = (_hash ^ c) * 1099511628211UL;
+        }
+    }
+
+    private static void Invariant(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(message);
+        }
+    }
+}
