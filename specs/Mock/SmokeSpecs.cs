@@ -25,4 +25,11 @@ public sealed class SmokeSpecs
         server.Stop();
         Assert.Empty(server.Log.Problems);
     }
+
+    [Fact]
+    public void Standard_scenario_serves_every_request()
+    {
+        var result = new Testbed.Simulator.Scenarios.KeepAliveScenario { Connections = 10, RequestsPerConnection = 3 }.Run(7);
+        Assert.Equal(30, result.Requests);
+    }
 }

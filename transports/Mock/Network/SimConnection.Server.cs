@@ -112,14 +112,14 @@ public sealed partial class SimConnection
         write.AssertBuffersUnchanged();
         _inFlight.RemoveAt(0);
         write.Status = status;
-        if (status == 0)
-        {
-            _received.AddRange(write.Bytes);
-        }
-
         _simulation.Trace.Add($"cb.write {_simulation.Trace.Id(write.Request, "w")} status={status}");
         write.Request.Native = 0;
         write.Request.OnCompleted(status);
+        if (status == 0)
+        {
+            Deliver(write.Bytes);
+        }
+
         if (_inFlight.Count == 0 && _pendingShutdown is not null && Server is { Closing: false })
         {
             _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);

@@ -33,6 +33,9 @@ public sealed partial class SimConnection
 
     internal int PeerPort { get; }
 
+    /// <summary>Raised inside the simulation whenever bytes from the server arrive: where simulated clients react.</summary>
+    public event Action<SimConnection>? DataReceived;
+
     /// <summary>When true, the server's uv_writes stay in flight until the spec completes them.</summary>
     public bool HoldWrites { get; set; }
 
@@ -62,6 +65,9 @@ public sealed partial class SimConnection
 
     /// <summary>Every byte the server delivered to the client, in order.</summary>
     public byte[] Received => [.. _received];
+
+    /// <summary>Every byte the server delivered so far, without a copy; valid until the next delivery.</summary>
+    public ReadOnlySpan<byte> ReceivedSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_received);
 
     /// <summary>What the client received, as Latin-1 text.</summary>
     public string ReceivedText => Encoding.Latin1.GetString([.. _received]);
@@ -133,6 +139,12 @@ public sealed partial class SimConnection
     {
         _simulation.Trace.Add($"net.refused {Name}");
         Refused = true;
+    }
+
+    internal void Deliver(byte[] bytes)
+    {
+        _received.AddRange(bytes);
+        DataReceived?.Invoke(this);
     }
 
     private long Arrival()

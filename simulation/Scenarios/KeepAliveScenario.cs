@@ -1,0 +1,57 @@
+using Testbed.Engine.App;
+using Testbed.Simulator.Clients;
+using Testbed.Transports.Mock;
+using Testbed.Transports.Mock.Hosting;
+
+namespace Testbed.Simulator.Scenarios;
+
+/// <summary>What one scenario run produced, for comparing runs.</summary>
+public sealed record ScenarioResult(ulong Seed, int Requests, long Events, long VirtualMicros, ulong TraceHash, string Trace);
+
+/// <summary>
+/// The standard scenario: <see cref="Connections"/> clients each make <see cref="RequestsPerConnection"/>
+/// keep-alive requests for a <see cref="ResponseBytes"/>-byte response, then half-close; the server stops
+/// gracefully. Every response is checked byte for byte.
+/// </summary>
+public sealed class KeepAliveScenario
+{
+    public int Connections { get; init; } = 100;
+
+    public int RequestsPerConnection { get; init; } = 10;
+
+    public int ResponseBytes { get; init; } = 16 * 1024;
+
+    public ScenarioResult Run(ulong seed, SimulationOptions? options = null)
+    {
+        var simulation = new Simulation(seed, options);
+        var body = new byte[ResponseBytes];
+        for (var i = 0; i < body.Length; i++)
+        {
+            body[i] = (byte)('a' + (i % 26));
+        }
+
+        RequestDelegate app = context =>
+        {
+            context.Response.Headers["Content-Length"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return context.Response.WriteAsync(body);
+        };
+
+        var server = SimulatedServer.Start(simulation, app);
+        var clients = Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(server.Connect(), "/bytes", RequestsPerConnection)).ToList();
+        clients.ForEach(c => c.Start());
+        simulation.RunUntil(() => clients.All(c => c.Done));
+        server.Stop();
+        Check(server.Log.Problems.Count == 0, "the server logged a problem: " + string.Join("; ", server.Log.Problems));
+        Check(clients.All(c => c.Responses.All(r => r.Status == 200 && r.Body.AsSpan().SequenceEqual(body))), "a response differs from what the app wrote");
+        var requests = clients.Sum(c => c.Responses.Count);
+        return new ScenarioResult(seed, requests, simulation.EventsRun, simulation.NowMicros, simulation.Trace.Hash, simulation.Trace.ToString());
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new SimulationException(message);
+        }
+    }
+}
