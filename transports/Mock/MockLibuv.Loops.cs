@@ -44,6 +44,7 @@ public sealed partial class MockLibuv
     public long Now(UvLoopHandle loop)
     {
         LoopOf(loop);
+        Trace.Add($"uv.now {Id(loop)}");
         return _simulation.NowMicros / 1000;
     }
 

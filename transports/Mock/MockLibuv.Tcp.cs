@@ -29,13 +29,15 @@ public sealed partial class MockLibuv
     public IPEndPoint TcpGetSockName(UvTcpHandle tcp)
     {
         var state = State<TcpState>(tcp);
-        var port = state.BoundPort ?? state.Socket?.Server?.BoundPort ?? 0;
+        Trace.Add($"uv.tcp_getsockname {Id(tcp)}");
+        var port = state.BoundPort ?? state.Socket?.LocalPort ?? 0;
         return new IPEndPoint(IPAddress.Loopback, port);
     }
 
     public IPEndPoint TcpGetPeerName(UvTcpHandle tcp)
     {
         var socket = State<TcpState>(tcp).Socket ?? throw Error("uv_tcp_getpeername", UvErrors.ENOTCONN);
+        Trace.Add($"uv.tcp_getpeername {Id(tcp)} {socket.Name}");
         return new IPEndPoint(IPAddress.Loopback, socket.PeerPort);
     }
 

@@ -27,7 +27,7 @@ public sealed class MockNetwork
     public SimConnection Connect(int port, bool holdWrites = false)
     {
         _simulation.AssertOnSimulationThread("MockNetwork.Connect");
-        var connection = new SimConnection(_simulation, "k" + (++_lastClient), 40000 + _lastClient, holdWrites);
+        var connection = new SimConnection(_simulation, "k" + (++_lastClient), port, 40000 + _lastClient, holdWrites);
         Connections.Add(connection);
         var candidates = _listening.Where(l => l.Port == port && !l.Handle.Closing).ToList();
         if (candidates.Count == 0)

@@ -20,10 +20,11 @@ public sealed partial class SimConnection
     private bool _endDelivered;
     private UvShutdownReq? _pendingShutdown;
 
-    internal SimConnection(Simulation simulation, string name, int peerPort, bool holdWrites)
+    internal SimConnection(Simulation simulation, string name, int localPort, int peerPort, bool holdWrites)
     {
         _simulation = simulation;
         Name = name;
+        LocalPort = localPort;
         PeerPort = peerPort;
         HoldWrites = holdWrites;
     }
@@ -31,6 +32,10 @@ public sealed partial class SimConnection
     /// <summary>The client's logical name in the trace (k1, k2...).</summary>
     public string Name { get; }
 
+    /// <summary>The server's port this connection reached.</summary>
+    internal int LocalPort { get; }
+
+    /// <summary>The client's own port, for getpeername.</summary>
     internal int PeerPort { get; }
 
     /// <summary>Raised inside the simulation whenever bytes from the server arrive: where simulated clients react.</summary>
