@@ -7,10 +7,10 @@ public sealed class HttpResponse
 {
     private readonly ResponseProducer _producer;
 
-    internal HttpResponse(ResponseProducer producer)
+    internal HttpResponse(ResponseProducer producer, bool allowSynchronousIO)
     {
         _producer = producer;
-        Body = new ResponseBodyStream(producer);
+        Body = new ResponseBodyStream(producer, allowSynchronousIO);
     }
 
     /// <summary>The status code; settable until the response starts.</summary>

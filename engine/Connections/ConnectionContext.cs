@@ -30,6 +30,9 @@ public sealed class ConnectionContext(
     /// <summary>The value of the Server response header.</summary>
     public string ServerHeader { get; } = serverHeader;
 
+    /// <summary>Whether the body streams' synchronous methods may block (<see cref="Hosting.TestbedServerOptions.AllowSynchronousIO"/>).</summary>
+    public bool AllowSynchronousIO { get; init; }
+
     /// <summary>Formats and caches the Date header once per second of <see cref="Time"/>.</summary>
     public DateHeaderCache DateHeader { get; } = new(time);
 }

@@ -50,7 +50,10 @@ public sealed class TestbedServer
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         Invariant.Assert(_threads.Count == 0, "server started twice");
-        var context = new ConnectionContext(_application, _options.Limits, _time, Memory, _logger, _options.ServerHeader, _events);
+        var context = new ConnectionContext(_application, _options.Limits, _time, Memory, _logger, _options.ServerHeader, _events)
+        {
+            AllowSynchronousIO = _options.AllowSynchronousIO,
+        };
         for (var i = 0; i < _options.ThreadCount; i++)
         {
             var thread = new LoopThread(_uv, _scheduler, $"testbed-loop-{i}", _logger);

@@ -23,6 +23,13 @@ public sealed class TestbedServerOptions
     /// <summary>How long a graceful stop waits for in-flight requests before aborting their connections.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Whether apps may call the synchronous Read, Write and Flush of the body streams. Off by default, as in
+    /// Kestrel: a blocked call holds a scheduler thread (under the mock, the only thread there is) while it waits
+    /// for the network; with it off such calls throw <see cref="InvalidOperationException"/> at once.
+    /// </summary>
+    public bool AllowSynchronousIO { get; set; }
+
     /// <summary>The listen backlog.</summary>
     public int Backlog { get; set; } = 511;
 }

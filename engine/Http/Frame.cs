@@ -113,8 +113,8 @@ public sealed class Frame
 
         var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, _sendContinue);
         var context = new HttpContext(
-            new HttpRequest(head, new RequestBodyStream(body)),
-            new HttpResponse(_response),
+            new HttpRequest(head, new RequestBodyStream(body, _context.AllowSynchronousIO)),
+            new HttpResponse(_response, _context.AllowSynchronousIO),
             _connection.Id,
             _aborted.Token);
         if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await CompleteResponseAsync(head, body).ConfigureAwait(false))

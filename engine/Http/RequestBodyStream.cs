@@ -1,7 +1,7 @@
 namespace Testbed.Engine.Http;
 
 /// <summary>The read-only request body stream over a <see cref="RequestBodyReader"/>.</summary>
-internal sealed class RequestBodyStream(RequestBodyReader reader) : Stream
+internal sealed class RequestBodyStream(RequestBodyReader reader, bool allowSynchronousIO) : Stream
 {
     public override bool CanRead => true;
 
@@ -17,8 +17,11 @@ internal sealed class RequestBodyStream(RequestBodyReader reader) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        reader.ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        SynchronousIO.ThrowIfDisallowed(allowSynchronousIO, nameof(ReadAsync));
+        return reader.ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         reader.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -1,7 +1,9 @@
 namespace Testbed.Engine.Http;
 
-/// <summary>The write-only response body stream. Synchronous writes block the caller until backpressure allows.</summary>
-internal sealed class ResponseBodyStream(ResponseProducer producer) : Stream
+/// <summary>
+/// The write-only response body stream. Synchronous writes, when allowed, block the caller until backpressure allows.
+/// </summary>
+internal sealed class ResponseBodyStream(ResponseProducer producer, bool allowSynchronousIO) : Stream
 {
     public override bool CanRead => false;
 
@@ -17,8 +19,11 @@ internal sealed class ResponseBodyStream(ResponseProducer producer) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override void Write(byte[] buffer, int offset, int count) =>
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        SynchronousIO.ThrowIfDisallowed(allowSynchronousIO, nameof(WriteAsync));
         producer.WriteAsync(buffer.AsMemory(offset, count), CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         producer.WriteAsync(buffer.AsMemory(offset, count), cancellationToken);
@@ -26,7 +31,11 @@ internal sealed class ResponseBodyStream(ResponseProducer producer) : Stream
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
         new(producer.WriteAsync(buffer, cancellationToken));
 
-    public override void Flush() => producer.FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+    public override void Flush()
+    {
+        SynchronousIO.ThrowIfDisallowed(allowSynchronousIO, nameof(FlushAsync));
+        producer.FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => producer.FlushAsync(cancellationToken);
 
