@@ -1,10 +1,12 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Testbed.Transports.Mock.Hosting;
 
 /// <summary>
 /// Engine logging under simulation: Debug and above go into the trace (message only: exception text carries
-/// stack traces that change with every build), and Warning and above are kept so a spec can require none.
+/// stack traces that change with every build; endpoints masked: ports never reach the trace), and Warning and
+/// above are kept so a spec can require none.
 /// </summary>
 public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider, ILoggerFactory
 {
@@ -40,8 +42,25 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                owner.Log(logLevel, formatter(state, exception), exception);
+                owner.Log(logLevel, WithoutEndPoints(state, formatter(state, exception)), exception);
             }
+        }
+
+        // A port-0 bind gets whichever port the mock hands out, and a host's ports are no event of the simulation.
+        private static string WithoutEndPoints<TState>(TState state, string message)
+        {
+            if (state is IEnumerable<KeyValuePair<string, object?>> values)
+            {
+                foreach (var (_, value) in values)
+                {
+                    if (value is EndPoint endPoint && endPoint.ToString() is { Length: > 0 } text)
+                    {
+                        message = message.Replace(text, "<endpoint>", StringComparison.Ordinal);
+                    }
+                }
+            }
+
+            return message;
         }
     }
 }
