@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,12 +20,12 @@ public static class ServeCommand
         var port = new Option<int?>("--port")
         {
             Description = "TCP port to listen on (default 5000; 0 picks a free port)",
-            CustomParser = r => WholeNumber(r, "--port", 0, 65535),
+            CustomParser = r => WholeNumberFlag.Parse(r, "--port", 0, 65535),
         };
         var threads = new Option<int?>("--threads")
         {
             Description = "Loop threads (default: the core count)",
-            CustomParser = r => WholeNumber(r, "--threads", 1, 256),
+            CustomParser = r => WholeNumberFlag.Parse(r, "--threads", 1, 256),
         };
         var root = new Option<DirectoryInfo?>("--root") { Description = "Serve static files from this directory" };
         root.Validators.Add(r =>
@@ -42,33 +41,6 @@ public static class ServeCommand
             new ServeSettings(result.GetValue(port), result.GetValue(threads), result.GetValue(root)?.FullName),
             cancellationToken));
         return command;
-    }
-
-    /// <summary>
-    /// Converts and range-checks in one step. A validator cannot do the range check: validators run even when
-    /// the conversion failed, and reading the value there throws instead of reporting "abc" as a usage error
-    /// (dotnet/command-line-api#2645).
-    /// </summary>
-    private static int? WholeNumber(ArgumentResult result, string flag, int min, int max)
-    {
-        if (result.Tokens is not [var token])
-        {
-            return null; // No value: the arity check reports it.
-        }
-
-        if (!int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-        {
-            result.AddError($"{flag}: '{token.Value}' is not a whole number");
-            return null;
-        }
-
-        if (value < min || value > max)
-        {
-            result.AddError($"{flag} must be between {min} and {max}");
-            return null;
-        }
-
-        return value;
     }
 
     private static async Task<int> RunAsync(ServeSettings flags, CancellationToken cancellationToken)

@@ -11,12 +11,13 @@ public static class TestbedCommandLine
 {
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? error = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter? error = null, TextWriter? output = null)
     {
         error ??= Console.Error;
         var root = new RootCommand("Testbed: a deterministic-testable HTTP/1.1 server engine on libuv.")
         {
             ServeCommand.Create(),
+            SimulateCommand.Create(),
         };
 
         var parsed = root.Parse(args);
@@ -26,6 +27,6 @@ public static class TestbedCommandLine
             return UsageError;
         }
 
-        return await parsed.InvokeAsync();
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output ?? Console.Out, Error = error });
     }
 }
