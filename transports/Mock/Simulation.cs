@@ -6,7 +6,9 @@ namespace Testbed.Transports.Mock;
 /// <summary>
 /// One deterministic world: a virtual clock, one queue of events ordered by (virtual time, sequence), one seeded
 /// PRNG and one trace. Everything — libuv callbacks, timers, scheduler work — runs on the thread that created
-/// the simulation, inside its Run methods, with no SynchronizationContext installed.
+/// the simulation, inside its Run methods, with no SynchronizationContext installed. Work a run queues to the
+/// thread pool fails the run at the event that queued it (<see cref="ThreadPoolEscapeListener"/>), and so does
+/// any call into the mock from another thread.
 /// </summary>
 public sealed class Simulation
 {
@@ -123,6 +125,10 @@ public sealed class Simulation
         }
     }
 
+    /// <summary>Records an escape seen where throwing is impossible; the run fails once the current event ends.</summary>
+    internal void ReportEscape(string what) =>
+        _escapes.Enqueue($"{what} from the simulation thread: work escaped to another thread");
+
     internal static void Check(bool condition, string message)
     {
         if (!condition)
@@ -172,11 +178,15 @@ public sealed class Simulation
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
         Check(TaskScheduler.Current == TaskScheduler.Default, "a simulation must run on the default TaskScheduler");
-        return new RunScope(previous);
+        return new RunScope(previous, ThreadPoolEscapeListener.Enter(this));
     }
 
-    private readonly struct RunScope(SynchronizationContext? previous) : IDisposable
+    private readonly struct RunScope(SynchronizationContext? previous, Simulation? previousRun) : IDisposable
     {
-        public void Dispose() => SynchronizationContext.SetSynchronizationContext(previous);
+        public void Dispose()
+        {
+            ThreadPoolEscapeListener.Enter(previousRun);
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
     }
 }

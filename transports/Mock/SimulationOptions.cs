@@ -18,7 +18,7 @@ public sealed class SimulationOptions
     /// </summary>
     public long SchedulerJitter { get; set; }
 
-    /// <summary>Chance that a read delivers 0 bytes first (libuv's EAGAIN read, which is not EOF).</summary>
+    /// <summary>Chance that a segment the client sent is preceded by a read of 0 bytes (libuv's EAGAIN read, which is not EOF).</summary>
     public double ZeroReadChance { get; set; }
 
     /// <summary>Chance that an automatic uv_write fails (ECONNRESET or EPIPE, drawn from the seed).</summary>

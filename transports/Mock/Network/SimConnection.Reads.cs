@@ -62,15 +62,21 @@ public sealed partial class SimConnection
 
     private void DeliverSegment(UvStreamHandle stream)
     {
-        if (_simulation.Chance("read.zero", _simulation.Options.ZeroReadChance))
+        var segment = _inbound.Peek();
+
+        // At most one empty read per segment: redrawing it on every delivery would let a chance of 1 read nothing forever.
+        if (!segment.ZeroReadDrawn)
         {
-            var empty = stream.OnAlloc(65536);
-            _simulation.Trace.Add($"cb.read {ServerName} n=0");
-            stream.OnRead(0, empty);
-            return;
+            segment.ZeroReadDrawn = true;
+            if (_simulation.Chance("read.zero", _simulation.Options.ZeroReadChance))
+            {
+                var empty = stream.OnAlloc(65536);
+                _simulation.Trace.Add($"cb.read {ServerName} n=0");
+                stream.OnRead(0, empty);
+                return;
+            }
         }
 
-        var segment = _inbound.Peek();
         var buffer = stream.OnAlloc(65536);
         Simulation.Check(buffer.Length > 0, "alloc callback returned an empty buffer");
         var n = Math.Min(buffer.Length, segment.Remaining);

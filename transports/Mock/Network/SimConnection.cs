@@ -168,5 +168,8 @@ public sealed partial class SimConnection
         public int Remaining { get; set; } = length;
 
         public long Arrival { get; } = arrival;
+
+        /// <summary>Whether the chance of an empty read before this segment has been drawn.</summary>
+        public bool ZeroReadDrawn { get; set; }
     }
 }
