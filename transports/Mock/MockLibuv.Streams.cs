@@ -24,9 +24,9 @@ public sealed partial class MockLibuv
     {
         var socket = SocketOf(stream, "uv_write");
         Simulation.Check(buffers.Length > 0, "uv_write with no buffers (libuv asserts nbufs > 0)");
-        if (socket.ServerFinished)
+        if (socket.ShutdownRequested)
         {
-            // libuv refuses writes on a stream whose send side is shut down.
+            // uv_shutdown clears UV_HANDLE_WRITABLE at once, so libuv refuses writes from then on, not only after the FIN.
             Trace.Add($"uv.write {Id(stream)} status=EPIPE");
             throw Error("uv_write", UvStatus.EPIPE);
         }

@@ -46,8 +46,12 @@ public sealed partial class SimConnection
         _simulation.Enqueue(0, EventKind.Io, _ => Complete(write, status), null);
     }
 
+    /// <summary>The server called uv_shutdown: its send side takes no more writes.</summary>
+    internal bool ShutdownRequested { get; private set; }
+
     internal void Shutdown(UvShutdownReq request)
     {
+        ShutdownRequested = true;
         _pendingShutdown = request;
         if (_inFlight.Count == 0)
         {
