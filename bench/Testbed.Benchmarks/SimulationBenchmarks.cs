@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Testbed.Simulator.Scenarios;
+using Testbed.Transports.Mock;
+
+namespace Testbed.Benchmarks;
+
+/// <summary>
+/// The mock transport's speed: one operation is one run of the standard <see cref="KeepAliveScenario"/>
+/// (100 connections × 10 keep-alive requests × 16 KiB responses, server start and graceful stop included)
+/// on one seed. With the trace off (as sweeps run) and on (as a replay runs), and with uv_write buffer
+/// verification on (the default, as specs run) and off. The extra columns turn the mean into scheduler
+/// events per second (events executed from the simulation's queue, <see cref="Simulation.EventsRun"/>)
+/// and scenarios per second.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Config))]
+public class SimulationBenchmarks
+{
+    public const ulong Seed = 42;
+
+    [Params(false, true)]
+    public bool Trace { get; set; }
+
+    [Params(true, false)]
+    public bool VerifyWrites { get; set; }
+
+    /// <summary>The options one benchmark case runs with.</summary>
+    public static SimulationOptions Options(bool trace, bool verifyWrites) =>
+        new() { Trace = trace, VerifyWriteBuffers = verifyWrites };
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var result = KeepAliveScenario();
+        var expected = new KeepAliveScenario();
+        if (result.Requests != expected.Connections * expected.RequestsPerConnection)
+        {
+            throw new InvalidOperationException($"the scenario served {result.Requests} requests");
+        }
+    }
+
+    [Benchmark(Description = "KeepAliveScenario.Run")]
+    public ScenarioResult KeepAliveScenario() => new KeepAliveScenario().Run(Seed, Options(Trace, VerifyWrites));
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddColumn(new ScenarioRateColumn(ScenarioRateColumn.Rate.EventsPerScenario));
+            AddColumn(new ScenarioRateColumn(ScenarioRateColumn.Rate.EventsPerSecond));
+            AddColumn(new ScenarioRateColumn(ScenarioRateColumn.Rate.ScenariosPerSecond));
+        }
+    }
+}
