@@ -99,6 +99,12 @@ public sealed partial class SimConnection
         return text;
     }
 
+    /// <summary>
+    /// Forgets the first <paramref name="count"/> bytes received, as a client that has read them: a long-lived
+    /// simulated client keeps only what it has not parsed yet instead of every byte of the connection.
+    /// </summary>
+    public void DiscardReceived(int count) => _received.RemoveRange(0, count);
+
     /// <summary>Sends bytes, cut into reads by <paramref name="fragmentation"/> (whole by default).</summary>
     public void Send(ReadOnlySpan<byte> data, Fragmentation? fragmentation = null)
     {
