@@ -13,7 +13,6 @@ public sealed class KeepAliveClient
     private readonly byte[] _request;
     private readonly int _requests;
     private readonly Fragmentation _fragmentation;
-    private int _consumed;
 
     public KeepAliveClient(SimConnection connection, string path, int requests, Fragmentation? fragmentation = null)
     {
@@ -33,9 +32,9 @@ public sealed class KeepAliveClient
 
     private void OnData(SimConnection connection)
     {
-        while (ResponseReader.TryRead(connection.ReceivedSpan[_consumed..], headRequest: false, out var response, out var consumed))
+        while (ResponseReader.TryRead(connection.ReceivedSpan, headRequest: false, out var response, out var consumed))
         {
-            _consumed += consumed;
+            connection.DiscardReceived(consumed);
             Responses.Add(response!);
             if (Done)
             {
