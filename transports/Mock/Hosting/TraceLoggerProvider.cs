@@ -13,6 +13,8 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
     /// <summary>Every Warning, Error and Critical message, with its exception type.</summary>
     public List<string> Problems { get; } = [];
 
+    private bool TraceEnabled => simulation.Trace.Enabled;
+
     public ILogger CreateLogger(string categoryName) => new TraceLogger(this);
 
     public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("the simulation logs only to its trace");
@@ -36,7 +38,9 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+        // With the trace off only problems are kept, so lower levels are not even formatted.
+        public bool IsEnabled(LogLevel logLevel) =>
+            logLevel >= LogLevel.Warning || (logLevel >= LogLevel.Debug && owner.TraceEnabled);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
