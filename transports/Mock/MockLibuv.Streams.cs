@@ -33,7 +33,7 @@ public sealed partial class MockLibuv
 
         var write = socket.Submit(request, buffers);
         request.Native = 1;
-        Trace.Add($"uv.write {Trace.Id(request, "w")} {Id(stream)} bufs={buffers.Length} bytes={write.Bytes.Length}");
+        Trace.Add($"uv.write {Trace.Id(request, "w")} {Id(stream)} bufs={buffers.Length} bytes={write.Length}");
     }
 
     public void Shutdown(UvShutdownReq request, UvStreamHandle stream)

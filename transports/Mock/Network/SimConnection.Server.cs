@@ -24,8 +24,12 @@ public sealed partial class SimConnection
 
     internal MockWrite Submit(UvWriteReq request, ReadOnlySpan<UvBuffer> buffers)
     {
-        var write = new MockWrite(this, request, buffers, _simulation.Options.VerifyWriteBuffers);
-        Writes.Add(write);
+        var write = new MockWrite(this, request, buffers, _simulation.Options.VerifyWriteBuffers, RecordWrites);
+        if (RecordWrites)
+        {
+            Writes.Add(write);
+        }
+
         _inFlight.Add(write);
         MaxWritesInFlight = Math.Max(MaxWritesInFlight, _inFlight.Count);
         if (!HoldWrites)
@@ -121,9 +125,10 @@ public sealed partial class SimConnection
         write.Request.OnCompleted(status);
         if (status == 0)
         {
-            Deliver(write.Bytes);
+            Deliver(write.Snapshot);
         }
 
+        write.Release();
         if (_inFlight.Count == 0 && _pendingShutdown is not null && Server is { Closing: false })
         {
             _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);

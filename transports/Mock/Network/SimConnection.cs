@@ -44,6 +44,13 @@ public sealed partial class SimConnection
     /// <summary>When true, the server's uv_writes stay in flight until the spec completes them.</summary>
     public bool HoldWrites { get; set; }
 
+    /// <summary>
+    /// When true (the default), every write stays in <see cref="Writes"/> with a copy of its bytes. A long-running
+    /// client that reads what arrives turns it off, so completed writes are not kept: writes in flight are still
+    /// tracked, verified and delivered the same way.
+    /// </summary>
+    public bool RecordWrites { get; set; } = true;
+
     /// <summary>The server accepted the connection.</summary>
     public bool Accepted => Server is not null;
 
@@ -83,7 +90,7 @@ public sealed partial class SimConnection
     /// <summary>The server's uv_writes still in flight, oldest first.</summary>
     public IReadOnlyList<MockWrite> WritesInFlight => _inFlight;
 
-    /// <summary>Every uv_write the server ever submitted on this connection.</summary>
+    /// <summary>Every uv_write the server submitted on this connection while <see cref="RecordWrites"/> was on.</summary>
     public List<MockWrite> Writes { get; } = [];
 
     /// <summary>The most uv_writes that were in flight at once.</summary>
@@ -152,7 +159,7 @@ public sealed partial class SimConnection
         Refused = true;
     }
 
-    internal void Deliver(byte[] bytes)
+    internal void Deliver(ReadOnlySpan<byte> bytes)
     {
         _received.AddRange(bytes);
         DataReceived?.Invoke(this);
