@@ -23,10 +23,22 @@ public sealed class KeepAliveClient
         connection.DataReceived += OnData;
     }
 
-    /// <summary>Responses received so far, in order.</summary>
+    /// <summary>Raised inside the simulation for each response as soon as it is parsed, before the next request goes out.</summary>
+    public event Action<ParsedResponse>? ResponseReceived;
+
+    /// <summary>
+    /// Keep every response in <see cref="Responses"/> (the default). A run that checks each response in
+    /// <see cref="ResponseReceived"/> turns it off, so bodies do not pile up over a long run.
+    /// </summary>
+    public bool KeepResponses { get; init; } = true;
+
+    /// <summary>Responses received so far, in order, while <see cref="KeepResponses"/> is on.</summary>
     public List<ParsedResponse> Responses { get; } = [];
 
-    public bool Done => Responses.Count == _requests;
+    /// <summary>How many responses arrived, kept or not.</summary>
+    public int ResponseCount { get; private set; }
+
+    public bool Done => ResponseCount == _requests;
 
     public void Start() => _connection.Send(_request, _fragmentation);
 
@@ -35,7 +47,13 @@ public sealed class KeepAliveClient
         while (ResponseReader.TryRead(connection.ReceivedSpan, headRequest: false, out var response, out var consumed))
         {
             connection.DiscardReceived(consumed);
-            Responses.Add(response!);
+            ResponseCount++;
+            if (KeepResponses)
+            {
+                Responses.Add(response!);
+            }
+
+            ResponseReceived?.Invoke(response!);
             if (Done)
             {
                 connection.HalfClose();
