@@ -44,7 +44,7 @@ public sealed partial class MockLibuv
 
         state.Pending = true;
         Trace.Add($"uv.async_send {Id(handle)}");
-        _simulation.Enqueue(0, EventKind.Io, _ => FireAsync(state), null);
+        _simulation.Enqueue(0, EventKind.Io, _fireAsync, state);
     }
 
     public void TimerInit(UvLoopHandle loop, UvTimerHandle timer)

@@ -15,7 +15,13 @@ public sealed partial class MockLibuv : ILibuv
     private readonly List<HandleState?> _handles = [];
     private readonly List<MockLoop> _loops = [];
 
-    internal MockLibuv(Simulation simulation) => _simulation = simulation;
+    private readonly Action<object?> _fireAsync;
+
+    internal MockLibuv(Simulation simulation)
+    {
+        _simulation = simulation;
+        _fireAsync = state => FireAsync((AsyncState)state!);
+    }
 
     private SimulationTrace Trace => _simulation.Trace;
 

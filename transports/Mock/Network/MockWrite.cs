@@ -53,6 +53,9 @@ public sealed class MockWrite
     /// <summary>The completion status, or null while the write is in flight.</summary>
     public int? Status { get; internal set; }
 
+    /// <summary>The status drawn at submission for the write's automatic completion.</summary>
+    internal int AutomaticStatus { get; set; }
+
     /// <summary>The submitted bytes, until <see cref="Release"/>.</summary>
     internal ReadOnlySpan<byte> Snapshot => _snapshot.AsSpan(0, Length);
 

@@ -32,7 +32,7 @@ public sealed partial class SimConnection
         }
 
         _deliveryQueued = true;
-        _simulation.Enqueue(Math.Max(0, at - _simulation.NowMicros), EventKind.Io, _ => Deliver(), null);
+        _simulation.Enqueue(Math.Max(0, at - _simulation.NowMicros), EventKind.Io, static connection => ((SimConnection)connection!).Deliver(), this);
     }
 
     private void Deliver()

@@ -37,8 +37,12 @@ public sealed partial class SimConnection
             // A stream's writes complete in order, so each one is done no earlier than the one before it.
             var latency = _simulation.Between("write.latency", _simulation.Options.WriteLatency);
             _lastWriteDone = Math.Max(_lastWriteDone, _simulation.NowMicros + latency);
-            var status = AutomaticStatus();
-            _simulation.Enqueue(_lastWriteDone - _simulation.NowMicros, EventKind.Io, _ => CompleteIfNext(write, status), null);
+            write.AutomaticStatus = AutomaticStatus();
+            _simulation.Enqueue(_lastWriteDone - _simulation.NowMicros, EventKind.Io, static state =>
+            {
+                var queued = (MockWrite)state!;
+                queued.Connection.CompleteIfNext(queued);
+            }, write);
         }
 
         return write;
@@ -105,11 +109,12 @@ public sealed partial class SimConnection
         return 0;
     }
 
-    private void CompleteIfNext(MockWrite write, int status)
+    private void CompleteIfNext(MockWrite write)
     {
         // A write cancelled by close has already completed; its automatic completion is stale.
         if (_inFlight.Count > 0 && _inFlight[0] == write)
         {
+            var status = write.AutomaticStatus;
             Complete(write, ClientReset && status == 0 ? UvStatus.ECONNRESET : status);
         }
     }
