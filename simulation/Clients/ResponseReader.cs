@@ -6,8 +6,19 @@ namespace Testbed.Simulator.Clients;
 /// <summary>One response as a simulated client parsed it off the wire.</summary>
 public sealed record ParsedResponse(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
 {
-    public string? Header(string name) =>
-        Headers.LastOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+    /// <summary>The last field named <paramref name="name"/> (any case), or null.</summary>
+    public string? Header(string name)
+    {
+        for (var i = Headers.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(Headers[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return Headers[i].Value;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>
@@ -31,9 +42,18 @@ public static class ResponseReader
 
         var lines = Encoding.Latin1.GetString(data[..headLength]).Split("\r\n");
         var statusLine = lines[0].Split(' ', 3);
-        Require(statusLine.Length >= 2 && statusLine[0] == "HTTP/1.1" && statusLine[1].Length == 3, $"bad status line '{lines[0]}'");
+        if (statusLine.Length < 2 || statusLine[0] != "HTTP/1.1" || statusLine[1].Length != 3)
+        {
+            throw Malformed($"bad status line '{lines[0]}'");
+        }
+
         var status = int.Parse(statusLine[1], CultureInfo.InvariantCulture);
-        var headers = lines.Skip(1).Select(ParseField).ToList();
+        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
+        for (var i = 1; i < lines.Length; i++)
+        {
+            headers.Add(ParseField(lines[i]));
+        }
+
         var bodyStart = headLength + HeadEnd.Length;
         var parsed = new ParsedResponse(status, headers, []);
         if (status is < 200 or 204 or 304 || headRequest)
@@ -44,7 +64,11 @@ public static class ResponseReader
 
         if (parsed.Header("Transfer-Encoding") is { } te)
         {
-            Require(te == "chunked", $"unexpected Transfer-Encoding '{te}'");
+            if (te != "chunked")
+            {
+                throw Malformed($"unexpected Transfer-Encoding '{te}'");
+            }
+
             return TryReadChunked(data, bodyStart, parsed, out response, out consumed);
         }
 
@@ -54,7 +78,10 @@ public static class ResponseReader
             return false;
         }
 
-        (response, consumed) = (parsed with { Body = data.Slice(bodyStart, length).ToArray() }, bodyStart + length);
+        // Every byte is overwritten by the copy, so the array need not be cleared first.
+        var body = GC.AllocateUninitializedArray<byte>(length);
+        data.Slice(bodyStart, length).CopyTo(body);
+        (response, consumed) = (parsed with { Body = body }, bodyStart + length);
         return true;
     }
 
@@ -94,15 +121,22 @@ public static class ResponseReader
     private static KeyValuePair<string, string> ParseField(string line)
     {
         var colon = line.IndexOf(':', StringComparison.Ordinal);
-        Require(colon > 0, $"bad header line '{line}'");
+        if (colon <= 0)
+        {
+            throw Malformed($"bad header line '{line}'");
+        }
+
         return new(line[..colon], line[(colon + 1)..].Trim());
     }
 
+    /// <summary>For fixed messages; a message built from the input is only built once it is known to be needed.</summary>
     private static void Require(bool condition, string message)
     {
         if (!condition)
         {
-            throw new InvalidOperationException("malformed response: " + message);
+            throw Malformed(message);
         }
     }
+
+    private static InvalidOperationException Malformed(string message) => new("malformed response: " + message);
 }
