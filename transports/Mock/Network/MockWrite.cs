@@ -1,39 +1,26 @@
-using System.Buffers;
 using Testbed.Engine.Networking;
 
 namespace Testbed.Transports.Mock.Network;
 
 /// <summary>
-/// One uv_write the server submitted. Its bytes are copied at submission (what the engine asked to send) and
-/// checked again at completion, since libuv may read the buffers any time before its callback. The copy is
-/// what the client receives; it is kept as <see cref="Bytes"/> while the connection records its writes, and
-/// otherwise lives in a pooled array only until the write completes.
+/// One uv_write the server submitted. Its bytes are copied at submission (what the engine asked to send), into
+/// the client's receive buffer where they wait until the write completes, and checked again at completion, since
+/// libuv may read the buffers any time before its callback. While the connection records its writes, a copy is
+/// also kept as <see cref="Bytes"/>.
 /// </summary>
 public sealed class MockWrite
 {
     private readonly UvBuffer[] _buffers;
-    private readonly bool _recorded;
-    private byte[] _snapshot;
+    private readonly byte[]? _bytes;
 
-    internal MockWrite(SimConnection connection, UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, bool keepBuffers, bool record)
+    internal MockWrite(SimConnection connection, UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, int length, bool keepBuffers, ReadOnlySpan<byte> recorded)
     {
         Connection = connection;
         Request = request;
         _buffers = keepBuffers ? buffers.ToArray() : [];
         BufferCount = buffers.Length;
-        foreach (var buffer in buffers)
-        {
-            Length += buffer.Length;
-        }
-
-        _recorded = record;
-        _snapshot = record ? new byte[Length] : ArrayPool<byte>.Shared.Rent(Length);
-        var offset = 0;
-        foreach (var buffer in buffers)
-        {
-            buffer.AsSpan().CopyTo(_snapshot.AsSpan(offset));
-            offset += buffer.Length;
-        }
+        Length = length;
+        _bytes = connection.RecordWrites ? recorded.ToArray() : null;
     }
 
     public SimConnection Connection { get; }
@@ -41,9 +28,8 @@ public sealed class MockWrite
     public UvWriteReq Request { get; }
 
     /// <summary>The bytes as they were when the write was submitted; only kept while the connection records its writes.</summary>
-    public byte[] Bytes => _recorded
-        ? _snapshot
-        : throw new InvalidOperationException($"{Connection.Name} does not record its writes' bytes ({nameof(SimConnection.RecordWrites)} is off)");
+    public byte[] Bytes => _bytes
+        ?? throw new InvalidOperationException($"{Connection.Name} does not record its writes' bytes ({nameof(SimConnection.RecordWrites)} is off)");
 
     /// <summary>How many bytes the write carries.</summary>
     public int Length { get; }
@@ -56,34 +42,21 @@ public sealed class MockWrite
     /// <summary>The status drawn at submission for the write's automatic completion.</summary>
     internal int AutomaticStatus { get; set; }
 
-    /// <summary>The submitted bytes, until <see cref="Release"/>.</summary>
-    internal ReadOnlySpan<byte> Snapshot => _snapshot.AsSpan(0, Length);
-
     /// <summary>Completes this write with <paramref name="status"/> (0, or ECONNRESET, EPIPE, ECANCELED...) as the next event.</summary>
     public void Complete(int status = 0) => Connection.CompleteLater(this, status);
 
-    internal void AssertBuffersUnchanged()
+    /// <summary>Compares the buffers, in place, with <paramref name="submitted"/>, the copy taken at submission.</summary>
+    internal void AssertBuffersUnchanged(ReadOnlySpan<byte> submitted)
     {
         var offset = 0;
         foreach (var buffer in _buffers)
         {
-            // Compared in place: a copy of every write's bytes at completion would double what verification costs.
-            if (!buffer.AsSpan().SequenceEqual(Snapshot.Slice(offset, buffer.Length)))
+            if (!buffer.AsSpan().SequenceEqual(submitted.Slice(offset, buffer.Length)))
             {
                 throw new SimulationException("uv_write buffers changed while the write was in flight");
             }
 
             offset += buffer.Length;
-        }
-    }
-
-    /// <summary>After completion: an unrecorded write's copy goes back to the pool.</summary>
-    internal void Release()
-    {
-        if (!_recorded)
-        {
-            ArrayPool<byte>.Shared.Return(_snapshot);
-            _snapshot = [];
         }
     }
 }

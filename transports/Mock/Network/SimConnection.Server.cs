@@ -24,7 +24,14 @@ public sealed partial class SimConnection
 
     internal MockWrite Submit(UvWriteReq request, ReadOnlySpan<UvBuffer> buffers)
     {
-        var write = new MockWrite(this, request, buffers, _simulation.Options.VerifyWriteBuffers, RecordWrites);
+        var length = 0;
+        foreach (var buffer in buffers)
+        {
+            length += buffer.Length;
+        }
+
+        var staged = _received.Stage(buffers, length);
+        var write = new MockWrite(this, request, buffers, length, _simulation.Options.VerifyWriteBuffers, staged);
         if (RecordWrites)
         {
             Writes.Add(write);
@@ -122,7 +129,7 @@ public sealed partial class SimConnection
     private void Complete(MockWrite write, int status)
     {
         Simulation.Check(_inFlight.Count > 0 && _inFlight[0] == write, "a stream's writes complete in order, and only once");
-        write.AssertBuffersUnchanged();
+        write.AssertBuffersUnchanged(_received.Oldest(write.Length));
         _inFlight.RemoveAt(0);
         write.Status = status;
         _simulation.Trace.Add($"cb.write {_simulation.Trace.Id(write.Request, "w")} status={status}");
@@ -130,10 +137,12 @@ public sealed partial class SimConnection
         write.Request.OnCompleted(status);
         if (status == 0)
         {
-            Deliver(write.Snapshot);
+            Deliver(write);
         }
-
-        write.Release();
+        else
+        {
+            _received.Drop(write.Length);
+        }
         if (_inFlight.Count == 0 && _pendingShutdown is not null && Server is { Closing: false })
         {
             _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);

@@ -11,7 +11,7 @@ public sealed partial class SimConnection
 {
     private readonly Simulation _simulation;
     private readonly Queue<Segment> _inbound = new();
-    private readonly List<byte> _received = [];
+    private readonly ReceiveBuffer _received = new();
     private readonly List<MockWrite> _inFlight = [];
     private long _lastArrival;
     private long _lastWriteDone;
@@ -76,13 +76,13 @@ public sealed partial class SimConnection
     public int ReadStops { get; private set; }
 
     /// <summary>Every byte the server delivered to the client, in order.</summary>
-    public byte[] Received => [.. _received];
+    public byte[] Received => _received.DeliveredSpan.ToArray();
 
-    /// <summary>Every byte the server delivered so far, without a copy; valid until the next delivery.</summary>
-    public ReadOnlySpan<byte> ReceivedSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_received);
+    /// <summary>Every byte the server delivered so far, without a copy; valid until the server's next write or delivery.</summary>
+    public ReadOnlySpan<byte> ReceivedSpan => _received.DeliveredSpan;
 
     /// <summary>What the client received, as Latin-1 text.</summary>
-    public string ReceivedText => Encoding.Latin1.GetString([.. _received]);
+    public string ReceivedText => Encoding.Latin1.GetString(_received.DeliveredSpan);
 
     /// <summary>Bytes sent by the client that the server has not read yet.</summary>
     public long Unread => _inbound.Sum(s => (long)s.Remaining);
@@ -102,7 +102,7 @@ public sealed partial class SimConnection
     public string TakeReceivedText()
     {
         var text = ReceivedText;
-        _received.Clear();
+        _received.Discard(_received.Delivered);
         return text;
     }
 
@@ -110,7 +110,7 @@ public sealed partial class SimConnection
     /// Forgets the first <paramref name="count"/> bytes received, as a client that has read them: a long-lived
     /// simulated client keeps only what it has not parsed yet instead of every byte of the connection.
     /// </summary>
-    public void DiscardReceived(int count) => _received.RemoveRange(0, count);
+    public void DiscardReceived(int count) => _received.Discard(count);
 
     /// <summary>Sends bytes, cut into reads by <paramref name="fragmentation"/> (whole by default).</summary>
     public void Send(ReadOnlySpan<byte> data, Fragmentation? fragmentation = null)
@@ -159,9 +159,10 @@ public sealed partial class SimConnection
         Refused = true;
     }
 
-    internal void Deliver(ReadOnlySpan<byte> bytes)
+    /// <summary>The oldest write in flight arrived: its staged bytes become received.</summary>
+    private void Deliver(MockWrite write)
     {
-        _received.AddRange(bytes);
+        _received.Deliver(write.Length);
         DataReceived?.Invoke(this);
     }
 
