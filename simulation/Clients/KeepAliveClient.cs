@@ -3,6 +3,9 @@ using Testbed.Transports.Mock.Network;
 
 namespace Testbed.Simulator.Clients;
 
+/// <summary>What <see cref="KeepAliveClient.BodyReceived"/> hands over: a response's head (its Body empty) and its body, valid only during the call.</summary>
+public delegate void ResponseBodyHandler(ParsedResponse head, ReadOnlySpan<byte> body);
+
 /// <summary>
 /// A simulated client that sends one request, waits for the whole response, sends the next on the same
 /// connection, and half-closes after the last. It reacts inside the simulation, as a real client would.
@@ -27,6 +30,12 @@ public sealed class KeepAliveClient
     public event Action<ParsedResponse>? ResponseReceived;
 
     /// <summary>
+    /// Like <see cref="ResponseReceived"/>, with the body where it lies in the receive buffer instead of a copy: for
+    /// a run that checks every body without keeping it.
+    /// </summary>
+    public event ResponseBodyHandler? BodyReceived;
+
+    /// <summary>
     /// Keep every response in <see cref="Responses"/> (the default). A run that checks each response in
     /// <see cref="ResponseReceived"/> turns it off, so bodies do not pile up over a long run.
     /// </summary>
@@ -44,16 +53,24 @@ public sealed class KeepAliveClient
 
     private void OnData(SimConnection connection)
     {
-        while (ResponseReader.TryRead(connection.ReceivedSpan, headRequest: false, out var response, out var consumed))
+        while (ResponseReader.TryReadInPlace(connection.ReceivedSpan, headRequest: false, out var head, out var body, out var consumed))
         {
-            connection.DiscardReceived(consumed);
             ResponseCount++;
-            if (KeepResponses)
+            if (KeepResponses || ResponseReceived is not null)
             {
-                Responses.Add(response!);
+                var response = body.IsEmpty ? head! : head! with { Body = body.ToArray() };
+                if (KeepResponses)
+                {
+                    Responses.Add(response);
+                }
+
+                ResponseReceived?.Invoke(response);
             }
 
-            ResponseReceived?.Invoke(response!);
+            BodyReceived?.Invoke(head!, body);
+
+            // Only now: the body may lie in the bytes this drops.
+            connection.DiscardReceived(consumed);
             if (Done)
             {
                 connection.HalfClose();

@@ -32,33 +32,36 @@ public static class ResponseReader
     /// <summary>Parses one whole response at the start of <paramref name="data"/>; false when more bytes are needed.</summary>
     public static bool TryRead(ReadOnlySpan<byte> data, bool headRequest, out ParsedResponse? response, out int consumed)
     {
-        response = null;
-        consumed = 0;
+        if (!TryReadInPlace(data, headRequest, out var head, out var body, out consumed))
+        {
+            response = null;
+            return false;
+        }
+
+        response = body.IsEmpty ? head : head! with { Body = body.ToArray() };
+        return true;
+    }
+
+    /// <summary>
+    /// Like <see cref="TryRead"/> without copying the body, for a client that only checks it: <paramref name="head"/>
+    /// has an empty Body and <paramref name="body"/> is the body's bytes, a slice of <paramref name="data"/> (or, for
+    /// a chunked body, which is not contiguous on the wire, the decoded chunks).
+    /// </summary>
+    public static bool TryReadInPlace(ReadOnlySpan<byte> data, bool headRequest, out ParsedResponse? head, out ReadOnlySpan<byte> body, out int consumed)
+    {
+        (head, consumed) = (null, 0);
+        body = default;
         var headLength = data.IndexOf(HeadEnd);
         if (headLength < 0)
         {
             return false;
         }
 
-        var lines = Encoding.Latin1.GetString(data[..headLength]).Split("\r\n");
-        var statusLine = lines[0].Split(' ', 3);
-        if (statusLine.Length < 2 || statusLine[0] != "HTTP/1.1" || statusLine[1].Length != 3)
-        {
-            throw Malformed($"bad status line '{lines[0]}'");
-        }
-
-        var status = int.Parse(statusLine[1], CultureInfo.InvariantCulture);
-        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
-        for (var i = 1; i < lines.Length; i++)
-        {
-            headers.Add(ParseField(lines[i]));
-        }
-
+        var parsed = ParseHead(data[..headLength]);
         var bodyStart = headLength + HeadEnd.Length;
-        var parsed = new ParsedResponse(status, headers, []);
-        if (status is < 200 or 204 or 304 || headRequest)
+        if (parsed.Status is < 200 or 204 or 304 || headRequest)
         {
-            (response, consumed) = (parsed, bodyStart);
+            (head, consumed) = (parsed, bodyStart);
             return true;
         }
 
@@ -69,7 +72,14 @@ public static class ResponseReader
                 throw Malformed($"unexpected Transfer-Encoding '{te}'");
             }
 
-            return TryReadChunked(data, bodyStart, parsed, out response, out consumed);
+            if (!TryReadChunked(data, bodyStart, out var decoded, out consumed))
+            {
+                return false;
+            }
+
+            head = parsed;
+            body = decoded;
+            return true;
         }
 
         var length = int.Parse(parsed.Header("Content-Length") ?? throw new InvalidOperationException("response without framing"), CultureInfo.InvariantCulture);
@@ -78,16 +88,32 @@ public static class ResponseReader
             return false;
         }
 
-        // Every byte is overwritten by the copy, so the array need not be cleared first.
-        var body = GC.AllocateUninitializedArray<byte>(length);
-        data.Slice(bodyStart, length).CopyTo(body);
-        (response, consumed) = (parsed with { Body = body }, bodyStart + length);
+        (head, consumed) = (parsed, bodyStart + length);
+        body = data.Slice(bodyStart, length);
         return true;
     }
 
-    private static bool TryReadChunked(ReadOnlySpan<byte> data, int offset, ParsedResponse parsed, out ParsedResponse? response, out int consumed)
+    private static ParsedResponse ParseHead(ReadOnlySpan<byte> head)
     {
-        (response, consumed) = (null, 0);
+        var lines = Encoding.Latin1.GetString(head).Split("\r\n");
+        var statusLine = lines[0].Split(' ', 3);
+        if (statusLine.Length < 2 || statusLine[0] != "HTTP/1.1" || statusLine[1].Length != 3)
+        {
+            throw Malformed($"bad status line '{lines[0]}'");
+        }
+
+        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
+        for (var i = 1; i < lines.Length; i++)
+        {
+            headers.Add(ParseField(lines[i]));
+        }
+
+        return new ParsedResponse(int.Parse(statusLine[1], CultureInfo.InvariantCulture), headers, []);
+    }
+
+    private static bool TryReadChunked(ReadOnlySpan<byte> data, int offset, out byte[] decoded, out int consumed)
+    {
+        (decoded, consumed) = ([], 0);
         var body = new List<byte>();
         while (true)
         {
@@ -108,7 +134,7 @@ public static class ResponseReader
             {
                 // No trailers from this server: the last chunk is followed directly by the final CRLF.
                 Require(data.Slice(offset, 2).SequenceEqual("\r\n"u8), "chunked body not terminated by CRLF");
-                (response, consumed) = (parsed with { Body = [.. body] }, offset + 2);
+                (decoded, consumed) = ([.. body], offset + 2);
                 return true;
             }
 
