@@ -143,7 +143,12 @@ public sealed class Simulation
         long ran = 0;
         while (keepGoing() && _queue.TryPeekTime(out var next) && next <= deadline)
         {
-            Check(++ran <= Options.MaxEventsPerRun, $"the run did not settle within {Options.MaxEventsPerRun} events");
+            // Not Check(...): its message would be formatted before every event.
+            if (++ran > Options.MaxEventsPerRun)
+            {
+                throw new SimulationException($"the run did not settle within {Options.MaxEventsPerRun} events");
+            }
+
             Step();
         }
 

@@ -116,7 +116,11 @@ public sealed partial class SimConnection
     public void Send(ReadOnlySpan<byte> data, Fragmentation? fragmentation = null)
     {
         _simulation.AssertOnSimulationThread("SimConnection.Send");
-        Simulation.Check(!_clientFin && !ClientReset, $"{Name} sends after it half-closed or reset");
+        if (_clientFin || ClientReset)
+        {
+            throw new SimulationException($"{Name} sends after it half-closed or reset");
+        }
+
         var bytes = data.ToArray();
         var offset = 0;
         foreach (var length in (fragmentation ?? Fragmentation.Whole).Split(_simulation, bytes.Length))
