@@ -26,5 +26,8 @@ public ref struct TraceLineHandler
 
     public void AppendFormatted(string? value) => _inner.AppendFormatted(value);
 
-    internal string ToStringAndClear() => _inner.ToStringAndClear();
+    /// <summary>The formatted message, until <see cref="Clear"/>.</summary>
+    internal ReadOnlySpan<char> Text => _inner.Text;
+
+    internal void Clear() => _inner.Clear();
 }
