@@ -13,14 +13,14 @@ public sealed class MockWrite
     private readonly UvBuffer[] _buffers;
     private readonly byte[]? _bytes;
 
-    internal MockWrite(SimConnection connection, UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, int length, bool keepBuffers, ReadOnlySpan<byte> recorded)
+    internal MockWrite(SimConnection connection, UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, int length, bool keepBuffers, ReadOnlySpan<byte> staged)
     {
         Connection = connection;
         Request = request;
         _buffers = keepBuffers ? buffers.ToArray() : [];
         BufferCount = buffers.Length;
         Length = length;
-        _bytes = connection.RecordWrites ? recorded.ToArray() : null;
+        _bytes = connection.RecordWrites ? staged.ToArray() : null;
     }
 
     public SimConnection Connection { get; }

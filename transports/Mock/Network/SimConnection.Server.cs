@@ -143,6 +143,7 @@ public sealed partial class SimConnection
         {
             _received.Drop(write.Length);
         }
+
         if (_inFlight.Count == 0 && _pendingShutdown is not null && Server is { Closing: false })
         {
             _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);
