@@ -97,7 +97,8 @@ public sealed class Simulation
         RunWhile(() => !condition(), deadline);
         if (!condition())
         {
-            throw new SimulationException($"condition not met: nothing left to run at {_now} µs");
+            var why = _queue.TryPeekTime(out var next) ? $"the next event is at {next} µs, past the deadline {deadline} µs" : "nothing left to run";
+            throw new SimulationException($"condition not met at {_now} µs (seed {Seed}): {why}");
         }
     }
 
@@ -161,7 +162,16 @@ public sealed class Simulation
         Check(time >= _now, "the clock went backwards");
         _now = time;
         EventsRun++;
-        item.Work(item.State);
+        try
+        {
+            item.Work(item.State);
+        }
+        catch (Exception ex) when (ex is not SimulationException)
+        {
+            // Name where it happened: with the seed, that is enough to replay the run to this very event.
+            throw new SimulationException($"event {EventsRun} at {_now} µs (seed {Seed}) threw {ex.GetType().Name}: {ex.Message}", ex);
+        }
+
         ThrowIfEscaped();
         Libuv.AfterEvent();
     }
