@@ -31,7 +31,8 @@ public sealed class MockLibuvSpecs
 
         Assert.Equal(0, firedDuringSends);
         Assert.Equal(1, fired);
-        Assert.Equal(1, CountLines(sim, $" uv.async_send {id}"));
+        Assert.Equal(5, CountLines(sim, $" uv.async_send {id}"));
+        Assert.Equal(4, CountLines(sim, $" uv.async_send {id} coalesced"));
         Assert.Equal(1, CountLines(sim, $" cb.async {id}"));
 
         // Coalescing ends with the callback: a later send fires again.

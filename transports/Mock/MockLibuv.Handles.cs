@@ -39,6 +39,7 @@ public sealed partial class MockLibuv
         if (state.Pending)
         {
             // Sends before the callback runs coalesce into one callback, as in libuv.
+            Trace.Add($"uv.async_send {Id(handle)} coalesced");
             return;
         }
 
