@@ -105,6 +105,8 @@ public sealed class TestbedServer
             await thread.Stopped.ConfigureAwait(false);
         }
 
+        // Every loop has ended: the next server in this process can reuse the pool's slabs.
+        Memory.Dispose();
         _logger.Stopped();
     }
 

@@ -14,8 +14,10 @@ public sealed class SlabMemoryPool : MemoryPool<byte>
 
     private readonly ConcurrentQueue<PoolBlock> _free = new();
     private readonly object _growLock = new();
+    private readonly List<byte[]> _slabs = [];
     private long _slabCount;
     private long _rented;
+    private int _disposed;
 
     public override int MaxBufferSize => BlockSize;
 
@@ -30,13 +32,15 @@ public sealed class SlabMemoryPool : MemoryPool<byte>
 
     public PoolBlock RentBlock()
     {
-        if (!_free.TryDequeue(out var block))
+        // Counted before taking a block, and Dispose marks the pool before reading the count: a rent that races
+        // Dispose either stops Dispose handing the slabs on, or sees the mark and takes the lock Dispose holds.
+        Interlocked.Increment(ref _rented);
+        if (Volatile.Read(ref _disposed) != 0 || !_free.TryDequeue(out var block))
         {
             block = Grow();
         }
 
         block.OnRented();
-        Interlocked.Increment(ref _rented);
         return block;
     }
 
@@ -46,8 +50,28 @@ public sealed class SlabMemoryPool : MemoryPool<byte>
         _free.Enqueue(block);
     }
 
+    /// <summary>
+    /// Hands the slabs to <see cref="SlabCache"/> for the next pool if every block has been returned; otherwise
+    /// leaves them to the garbage collector. Rents after Dispose still work, from new slabs.
+    /// </summary>
     protected override void Dispose(bool disposing)
     {
+        lock (_growLock)
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0 || Interlocked.Read(ref _rented) != 0)
+            {
+                return;
+            }
+
+            _free.Clear();
+            foreach (var slab in _slabs)
+            {
+                SlabCache.Offer(slab);
+            }
+
+            _slabs.Clear();
+            Interlocked.Exchange(ref _slabCount, 0);
+        }
     }
 
     private PoolBlock Grow()
@@ -59,7 +83,17 @@ public sealed class SlabMemoryPool : MemoryPool<byte>
                 return ready;
             }
 
-            var slab = GC.AllocateUninitializedArray<byte>(BlockSize * BlocksPerSlab, pinned: true);
+            if (!SlabCache.TryTake(out var slab))
+            {
+                slab = GC.AllocateUninitializedArray<byte>(BlockSize * BlocksPerSlab, pinned: true);
+            }
+
+            // After Dispose the pool no longer tracks its slabs: they are no longer offered to the cache.
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                _slabs.Add(slab);
+            }
+
             Interlocked.Increment(ref _slabCount);
             for (var i = 1; i < BlocksPerSlab; i++)
             {

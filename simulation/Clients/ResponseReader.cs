@@ -93,22 +93,35 @@ public static class ResponseReader
         return true;
     }
 
+    /// <summary>Parses the head field by field from the bytes: one string per name and value, none per line.</summary>
     private static ParsedResponse ParseHead(ReadOnlySpan<byte> head)
     {
-        var lines = Encoding.Latin1.GetString(head).Split("\r\n");
-        var statusLine = lines[0].Split(' ', 3);
-        if (statusLine.Length < 2 || statusLine[0] != "HTTP/1.1" || statusLine[1].Length != 3)
+        var lineEnd = head.IndexOf("\r\n"u8);
+        var status = ParseStatusLine(lineEnd < 0 ? head : head[..lineEnd]);
+        var headers = new List<KeyValuePair<string, string>>(head.Count("\r\n"u8));
+        while (lineEnd >= 0)
         {
-            throw Malformed($"bad status line '{lines[0]}'");
+            head = head[(lineEnd + 2)..];
+            lineEnd = head.IndexOf("\r\n"u8);
+            headers.Add(ParseField(lineEnd < 0 ? head : head[..lineEnd]));
         }
 
-        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
-        for (var i = 1; i < lines.Length; i++)
+        return new ParsedResponse(status, headers, []);
+    }
+
+    /// <summary>"HTTP/1.1 NNN ...": the version, then a three-character code up to the next space.</summary>
+    private static int ParseStatusLine(ReadOnlySpan<byte> line)
+    {
+        var firstSpace = line.IndexOf((byte)' ');
+        var afterVersion = firstSpace < 0 ? [] : line[(firstSpace + 1)..];
+        var secondSpace = afterVersion.IndexOf((byte)' ');
+        var code = secondSpace < 0 ? afterVersion : afterVersion[..secondSpace];
+        if (firstSpace < 0 || !line[..firstSpace].SequenceEqual("HTTP/1.1"u8) || code.Length != 3)
         {
-            headers.Add(ParseField(lines[i]));
+            throw Malformed($"bad status line '{Encoding.Latin1.GetString(line)}'");
         }
 
-        return new ParsedResponse(int.Parse(statusLine[1], CultureInfo.InvariantCulture), headers, []);
+        return int.Parse(code, CultureInfo.InvariantCulture);
     }
 
     private static bool TryReadChunked(ReadOnlySpan<byte> data, int offset, out byte[] decoded, out int consumed)
@@ -144,15 +157,15 @@ public static class ResponseReader
         }
     }
 
-    private static KeyValuePair<string, string> ParseField(string line)
+    private static KeyValuePair<string, string> ParseField(ReadOnlySpan<byte> line)
     {
-        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        var colon = line.IndexOf((byte)':');
         if (colon <= 0)
         {
-            throw Malformed($"bad header line '{line}'");
+            throw Malformed($"bad header line '{Encoding.Latin1.GetString(line)}'");
         }
 
-        return new(line[..colon], line[(colon + 1)..].Trim());
+        return new(Encoding.Latin1.GetString(line[..colon]), Encoding.Latin1.GetString(line[(colon + 1)..]).Trim());
     }
 
     /// <summary>For fixed messages; a message built from the input is only built once it is known to be needed.</summary>

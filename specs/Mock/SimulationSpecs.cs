@@ -66,6 +66,45 @@ public sealed class SimulationSpecs
         Assert.Equal([0, 1, 2, 3, 4], order);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Events_queued_for_now_and_for_later_from_inside_events_run_in_time_then_queueing_order(int seed)
+    {
+        // Delays of 0 (the present) mixed with short ones, queued while events run and across AdvanceBy's jumps.
+        var sim = new Simulation(1);
+        var random = new Random(seed);
+        var queued = 0;
+        var ran = new List<(long Time, int Order)>();
+        void Queue(int depth)
+        {
+            var order = queued++;
+            var delay = random.Next(3) == 0 ? random.Next(1, 40) : 0;
+            var at = sim.NowMicros + delay;
+            sim.Enqueue(delay, EventKind.Io, _ =>
+            {
+                ran.Add((at, order));
+                for (var i = depth < 6 ? random.Next(3) : 0; i > 0; i--)
+                {
+                    Queue(depth + 1);
+                }
+            }, null);
+        }
+
+        for (var round = 0; round < 20; round++)
+        {
+            Queue(0);
+            Queue(0);
+            sim.AdvanceBy(TimeSpan.FromTicks(random.Next(0, 300)));
+        }
+
+        sim.RunUntilIdle();
+
+        Assert.Equal(queued, ran.Count);
+        Assert.Equal(ran.OrderBy(e => e.Time).ThenBy(e => e.Order), ran);
+    }
+
     [Fact]
     public void Every_draw_is_traced_with_its_decision_and_replays_from_the_seed()
     {
