@@ -55,9 +55,19 @@ public sealed class SimulatedServer
     public SimConnection Connect(bool holdWrites = false) => Simulation.Network.Connect(Port, holdWrites);
 
     /// <summary>Gracefully stops the server within the simulation and checks every handle and loop closed.</summary>
-    public void Stop()
+    public void Stop() => FinishStop(BeginStop());
+
+    /// <summary>
+    /// Starts a graceful stop without running it to the end, so a spec can act (answer a FIN, finish a body,
+    /// complete held writes) while the stop is under way; <see cref="FinishStop"/> ends it.
+    /// </summary>
+    public Task BeginStop() => Simulation.Start(() => Server.StopAsync());
+
+    /// <summary>Runs until a stop begun with <see cref="BeginStop"/> is over, rethrows its failure, and checks every handle and loop closed.</summary>
+    public void FinishStop(Task stop)
     {
-        Simulation.Run(() => Server.StopAsync());
+        Simulation.RunUntil(() => stop.IsCompleted);
+        stop.GetAwaiter().GetResult();
         Simulation.Check(Simulation.Libuv.OpenHandles == 0, $"{Simulation.Libuv.OpenHandles} handles still open after stop");
         Simulation.Check(Simulation.Libuv.AllLoopsClosed, "a loop did not close after stop");
     }
