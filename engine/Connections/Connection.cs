@@ -31,7 +31,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
         _context = context;
         _onClosed = onClosed;
         _heartbeat = CheckTimeout;
-        Input = new SocketInput(thread, socket, context.Memory, context.Limits.MaxRequestBufferSize, this);
+        Input = new SocketInput(thread, socket, context.Memory, context.Limits.MaxRequestBufferSize, this, context.Events, id);
         Output = new SocketOutput(thread, socket, context.Memory, context.Limits.MaxResponseBufferSize, this, context.Events, id);
         Frame = new Frame(this, context);
     }
@@ -60,7 +60,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
     {
         _thread.Loop.AssertOnLoopThread();
         _socket.NoDelay(true);
-        _context.Events.ConnectionOpened(Id);
+        _context.Events.ConnectionOpened(Id, _socket);
         _thread.OnHeartbeat(_heartbeat);
         Input.Start();
         Scheduler.Schedule(static s => _ = ((Frame)s!).ProcessRequestsAsync(), Frame);
@@ -214,6 +214,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
 
         var kind = (ConnectionTimeout)Volatile.Read(ref _timeoutKind);
         Volatile.Write(ref _deadline, long.MaxValue);
+        _context.Events.TimedOut(Id, kind);
         if (kind == ConnectionTimeout.Linger)
         {
             CloseSocket();

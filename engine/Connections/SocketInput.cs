@@ -18,13 +18,17 @@ public sealed class SocketInput
     private readonly UvReadCallback _onRead;
     private readonly Action<object?> _resumeReading;
     private readonly IInputEvents _events;
+    private readonly IServerEvents _trace;
+    private readonly long _connectionId;
     private bool _completed;
 
-    public SocketInput(LoopThread thread, UvStreamHandle socket, SlabMemoryPool pool, long? maxRequestBufferSize, IInputEvents events)
+    public SocketInput(LoopThread thread, UvStreamHandle socket, SlabMemoryPool pool, long? maxRequestBufferSize, IInputEvents events, IServerEvents? trace = null, long connectionId = 0)
     {
         _thread = thread;
         _socket = socket;
         _events = events;
+        _trace = trace ?? IServerEvents.None;
+        _connectionId = connectionId;
         var limit = maxRequestBufferSize ?? 0; // 0: the pipe never pauses
         _pipe = new Pipe(new PipeOptions(
             pool,
@@ -41,7 +45,6 @@ public sealed class SocketInput
 
     /// <summary>The request bytes, for the frame. Reader continuations run on the scheduler.</summary>
     public PipeReader Reader => _pipe.Reader;
-
 
     public void Start()
     {
@@ -89,6 +92,7 @@ public sealed class SocketInput
         {
             _pipe.Writer.Advance(status);
             var flush = _pipe.Writer.FlushAsync();
+            _trace.InputRead(_connectionId, status, paused: !flush.IsCompleted);
             if (!flush.IsCompleted)
             {
                 Pause(flush);
@@ -111,6 +115,7 @@ public sealed class SocketInput
     {
         if (!_completed && !_socket.IsClosing)
         {
+            _trace.InputResumed(_connectionId);
             _socket.ReadStart(_onAlloc, _onRead);
         }
     }

@@ -172,6 +172,7 @@ public sealed class SocketOutput
         {
             foreach (var waiter in released)
             {
+                _trace.WriteReleased(_connectionId, waiter.End, aborted: true);
                 waiter.Completion.TrySetResult();
             }
 
@@ -267,7 +268,7 @@ public sealed class SocketOutput
 
         foreach (var waiter in released)
         {
-            _trace.WriteReleased(_connectionId, waiter.End);
+            _trace.WriteReleased(_connectionId, waiter.End, aborted: false);
             _thread.Scheduler.SetResultLater(waiter.Completion);
         }
 

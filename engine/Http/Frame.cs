@@ -217,6 +217,7 @@ public sealed class Frame
         if (_current is { ExpectContinue: true } && !_continueSent && !_response.HasStarted)
         {
             _continueSent = true;
+            _context.Events.InterimResponseSent(_connection.Id, 100);
             return _connection.Output.WriteAsync(ContinueBytes, immediate: true);
         }
 
@@ -232,6 +233,7 @@ public sealed class Frame
             return;
         }
 
+        _context.Events.ResponseStarted(_connection.Id, ex.StatusCode);
         var headers = new HeaderCollection();
         headers["Content-Length"] = "0";
         headers["Connection"] = "close";

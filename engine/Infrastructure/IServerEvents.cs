@@ -1,3 +1,6 @@
+using Testbed.Engine.Connections;
+using Testbed.Engine.Networking;
+
 namespace Testbed.Engine.Infrastructure;
 
 /// <summary>How <see cref="Connections.SocketOutput.WriteAsync"/> answered one write.</summary>
@@ -17,20 +20,26 @@ public enum WriteOutcome
 }
 
 /// <summary>
-/// The engine's own events, for the simulation's trace: what the server decided, next to the libuv calls the
-/// transport records. Calls come from loop threads and the scheduler; the native host uses <see cref="None"/>.
+/// The engine's own events, for the simulation's trace and its invariant checkers: what the server decided, next
+/// to the libuv calls the transport records. Calls come from loop threads and the scheduler, sometimes under the
+/// engine's locks: an implementation records and returns. The native host uses <see cref="None"/>.
 /// </summary>
 public interface IServerEvents
 {
     /// <summary>Does nothing: the default outside a simulation.</summary>
     public static IServerEvents None { get; } = new NoServerEvents();
 
-    void ConnectionOpened(long connection);
+    /// <summary>An accepted socket became connection <paramref name="connection"/>.</summary>
+    void ConnectionOpened(long connection, UvStreamHandle socket);
 
     void ConnectionClosed(long connection);
 
     void RequestStarted(long connection, string method, string target);
 
+    /// <summary>An interim (1xx) response was queued: <c>100 Continue</c>.</summary>
+    void InterimResponseSent(long connection, int status);
+
+    /// <summary>The final response's head was produced: the app's, or the engine's own error answer.</summary>
     void ResponseStarted(long connection, int status);
 
     void RequestEnded(long connection, bool keepAlive);
@@ -38,15 +47,27 @@ public interface IServerEvents
     /// <summary>A write reached SocketOutput; <paramref name="end"/> is its end position in the output stream.</summary>
     void WriteAccepted(long connection, int bytes, long end, WriteOutcome outcome);
 
-    /// <summary>A waiting write completed to the app: the socket caught up to within the budget.</summary>
-    void WriteReleased(long connection, long end);
+    /// <summary>
+    /// A waiting write completed to the app: the socket caught up to within the budget, or (<paramref name="aborted"/>)
+    /// the connection aborted and every waiter was let go.
+    /// </summary>
+    void WriteReleased(long connection, long end, bool aborted);
 
-    /// <summary>An <c>End(ProduceEndType)</c> transition that happened (each at most once).</summary>
+    /// <summary>A read of <paramref name="bytes"/> entered the input; <paramref name="paused"/> when the input is now full and reading must stop.</summary>
+    void InputRead(long connection, int bytes, bool paused);
+
+    /// <summary>The frame consumed the input below its limit: reading resumes.</summary>
+    void InputResumed(long connection);
+
+    /// <summary>A connection's deadline passed and the heartbeat acted on it.</summary>
+    void TimedOut(long connection, ConnectionTimeout timeout);
+
+    /// <summary>An <c>End(ProduceEndType)</c> transition that happened (each at most once), or an abort.</summary>
     void EndTransition(long connection, string from, string to);
 
     private sealed class NoServerEvents : IServerEvents
     {
-        public void ConnectionOpened(long connection)
+        public void ConnectionOpened(long connection, UvStreamHandle socket)
         {
         }
 
@@ -55,6 +76,10 @@ public interface IServerEvents
         }
 
         public void RequestStarted(long connection, string method, string target)
+        {
+        }
+
+        public void InterimResponseSent(long connection, int status)
         {
         }
 
@@ -70,7 +95,19 @@ public interface IServerEvents
         {
         }
 
-        public void WriteReleased(long connection, long end)
+        public void WriteReleased(long connection, long end, bool aborted)
+        {
+        }
+
+        public void InputRead(long connection, int bytes, bool paused)
+        {
+        }
+
+        public void InputResumed(long connection)
+        {
+        }
+
+        public void TimedOut(long connection, ConnectionTimeout timeout)
         {
         }
 

@@ -33,9 +33,12 @@ public sealed class FaultSweepSpecs
     {
         var sim = new Simulation(seed, new SimulationOptions
         {
-            SchedulerJitter = (long)(seed % 3) * 40,
-            ZeroReadChance = 0.1,
-            WriteFailureChance = seed % 2 == 0 ? 0.05 : 0,
+            Faults =
+            {
+                SchedulerJitter = (long)(seed % 3) * 40,
+                ZeroReadChance = 0.1,
+                WriteFailureChance = seed % 2 == 0 ? 0.05 : 0,
+            },
         });
         var server = SimulatedServer.Start(sim, Upload(seed), o =>
         {
@@ -44,13 +47,13 @@ public sealed class FaultSweepSpecs
         });
         var clients = Enumerable.Range(0, Clients).Select(i => Send(server, i)).ToList();
 
-        sim.AdvanceBy(TimeSpan.FromMilliseconds(sim.Choose("spec.run", 5)));
+        sim.AdvanceBy(TimeSpan.FromMilliseconds(sim.Stream("spec").Choose("run", 5)));
         foreach (var client in clients)
         {
             Disturb(sim, client);
         }
 
-        sim.AdvanceBy(TimeSpan.FromMilliseconds(sim.Choose("spec.run", 50)));
+        sim.AdvanceBy(TimeSpan.FromMilliseconds(sim.Stream("spec").Choose("run", 50)));
         server.Stop();
 
         // A stop that has to abort logs it at Information; nothing may log a warning or an error.
@@ -83,7 +86,7 @@ public sealed class FaultSweepSpecs
     private static SimConnection Send(SimulatedServer server, int index)
     {
         var client = server.Connect();
-        var body = new string('x', (int)server.Simulation.Choose("spec.body", 20_000));
+        var body = new string('x', (int)server.Simulation.Stream("spec").Choose("body", 20_000));
         client.Send(
             index % 2 == 0
                 ? $"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: {body.Length}\r\n\r\n{body}GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -94,7 +97,7 @@ public sealed class FaultSweepSpecs
 
     private static void Disturb(Simulation sim, SimConnection client)
     {
-        switch (sim.Choose("spec.disturb", 4))
+        switch (sim.Stream("spec").Choose("disturb", 4))
         {
             case 0:
                 client.Reset();

@@ -100,7 +100,7 @@ public sealed class MockLibuvSpecs
     [Fact]
     public void A_zero_byte_read_before_every_segment_is_not_eof()
     {
-        var sim = new Simulation(504, new SimulationOptions { ZeroReadChance = 1.0 });
+        var sim = new Simulation(504, new SimulationOptions { Faults = { ZeroReadChance = 1.0 } });
         var server = SimulatedServer.Start(sim, Support.MockApps.Text("still here"));
         var client = server.Connect();
         client.Send("GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n", Fragmentation.At(10, 40));

@@ -111,7 +111,7 @@ public sealed class SimulationSpecs
         static (long[] Draws, string Trace) Draw(ulong seed)
         {
             var sim = new Simulation(seed);
-            var draws = Enumerable.Range(0, 20).Select(_ => sim.Choose("pick", 1000)).ToArray();
+            var draws = Enumerable.Range(0, 20).Select(_ => sim.Stream("spec").Choose("pick", 1000)).ToArray();
             return (draws, sim.Trace.ToString());
         }
 
@@ -121,7 +121,7 @@ public sealed class SimulationSpecs
 
         Assert.Equal(first.Draws, again.Draws);
         Assert.NotEqual(first.Draws, other.Draws);
-        Assert.Equal(20, first.Trace.Split('\n').Count(l => l.Contains(" rng pick=", StringComparison.Ordinal)));
-        Assert.Contains($" rng pick={first.Draws[0]}/1000\n", first.Trace, StringComparison.Ordinal);
+        Assert.Equal(20, first.Trace.Split('\n').Count(l => l.Contains(" rng spec pick=", StringComparison.Ordinal)));
+        Assert.Contains($" rng spec pick={first.Draws[0]}/1000\n", first.Trace, StringComparison.Ordinal);
     }
 }

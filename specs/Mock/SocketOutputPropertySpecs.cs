@@ -34,7 +34,7 @@ public sealed class SocketOutputPropertySpecs
 
         Assert.Equal(first, again);
         Assert.NotEqual(first, other);
-        Assert.Contains(" rng spec.action=", first, StringComparison.Ordinal);
+        Assert.Contains(" rng spec action=", first, StringComparison.Ordinal);
     }
 
     private sealed class RandomRun
@@ -82,7 +82,7 @@ public sealed class SocketOutputPropertySpecs
             return _h.Sim.Trace.ToString();
         }
 
-        private long Draw(string decision, long max) => _h.Sim.Choose("spec." + decision, max);
+        private long Draw(string decision, long max) => _h.Sim.Stream("spec").Choose(decision, max);
 
         private void Act()
         {

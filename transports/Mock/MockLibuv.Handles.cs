@@ -1,5 +1,5 @@
 using Testbed.Engine.Networking;
-using Testbed.Transports.Mock.Network;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock;
 
@@ -8,10 +8,16 @@ public sealed partial class MockLibuv
 {
     public void Close(UvHandle handle)
     {
-        var state = State<HandleState>(handle);
-        Simulation.Check(!state.Closing, "uv_close called twice");
+        var state = State<HandleState>(handle, "uv_close");
+        if (state.Closing)
+        {
+            _simulation.Misuse(LibuvMisuse.CloseTwice, "uv_close", $"uv_close on {Id(handle)}, which is already closing");
+            throw new SimulationException("uv_close called twice");
+        }
+
         state.Closing = true;
         Trace.Add($"uv.close {Id(handle)}");
+        _simulation.Notify(static (o, h) => o.HandleClosing(h), handle);
         if (state is TimerState timer)
         {
             timer.Generation++;
@@ -35,7 +41,7 @@ public sealed partial class MockLibuv
 
     public void AsyncSend(UvAsyncHandle handle)
     {
-        var state = State<AsyncState>(handle);
+        var state = State<AsyncState>(handle, "uv_async_send");
         if (state.Pending)
         {
             // Sends before the callback runs coalesce into one callback, as in libuv.
@@ -56,7 +62,7 @@ public sealed partial class MockLibuv
 
     public void TimerStart(UvTimerHandle timer, long timeoutMs, long repeatMs)
     {
-        var state = State<TimerState>(timer);
+        var state = State<TimerState>(timer, "uv_timer_start");
         state.Generation++;
         state.RepeatMs = repeatMs;
         Trace.Add($"uv.timer_start {Id(timer)} timeout={timeoutMs} repeat={repeatMs}");
@@ -65,14 +71,23 @@ public sealed partial class MockLibuv
 
     public void TimerStop(UvTimerHandle timer)
     {
-        State<TimerState>(timer).Generation++;
+        State<TimerState>(timer, "uv_timer_stop").Generation++;
         Trace.Add($"uv.timer_stop {Id(timer)}");
     }
 
+    /// <summary>Queues the timer's next firing; an injected fault can make it late, as on a loop busy with other work.</summary>
     private void ArmTimer(TimerState state, long delayMs)
     {
         var generation = state.Generation;
-        _simulation.Enqueue(delayMs * 1000, EventKind.Timer, _ => FireTimer(state, generation), null);
+        var delay = delayMs * 1000;
+        var faults = _simulation.Stream(Simulation.FaultStream);
+        if (faults.Chance("timer.late", _simulation.FaultChance(_simulation.Options.Faults.LateTimerChance)))
+        {
+            delay += faults.Between("timer.late_by", _simulation.Options.Faults.TimerLateness);
+            _simulation.Notify(static (o, _) => o.FaultInjected(WorldFault.TimerLate, null), 0);
+        }
+
+        _simulation.Enqueue(delay, EventKind.Timer, _ => FireTimer(state, generation), null);
     }
 
     private void FireTimer(TimerState state, long generation)
@@ -88,6 +103,7 @@ public sealed partial class MockLibuv
         }
 
         Trace.Add($"cb.timer {Id(state.Handle)}");
+        NotifyCallback(state.Handle, "timer");
         ((UvTimerHandle)state.Handle).OnTimer();
     }
 
@@ -100,6 +116,7 @@ public sealed partial class MockLibuv
         }
 
         Trace.Add($"cb.async {Id(state.Handle)}");
+        NotifyCallback(state.Handle, "async");
         ((UvAsyncHandle)state.Handle).OnAsync();
     }
 
@@ -116,6 +133,7 @@ public sealed partial class MockLibuv
         handle.Native = 0;
         Trace.Add($"cb.close {Id(handle)}");
         Trace.Forget(handle);
+        _simulation.Notify(static (o, h) => o.HandleClosed(h), handle);
         handle.OnClosed();
     }
 }

@@ -1,4 +1,5 @@
 using Testbed.Engine.Networking;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock;
 
@@ -27,9 +28,10 @@ public sealed partial class MockLibuv
     {
         var mock = LoopOf(loop);
         Trace.Add($"uv.loop_close {Id(loop)} handles={mock.Handles.Count}");
+        _simulation.Notify(static (o, a) => o.LoopClosed(a.Loop, a.Left), (Loop: loop, Left: mock.Handles.Count));
         if (mock.Handles.Count > 0)
         {
-            throw Error("uv_loop_close", UvStatus.EBUSY);
+            throw Refuse(LibuvMisuse.LoopCloseBusy, "uv_loop_close", $"uv_loop_close on {Id(loop)} with {mock.Handles.Count} handles open", UvStatus.EBUSY);
         }
 
         mock.Closed = true;

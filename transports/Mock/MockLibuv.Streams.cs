@@ -1,5 +1,6 @@
 using Testbed.Engine.Networking;
 using Testbed.Transports.Mock.Network;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock;
 
@@ -10,6 +11,16 @@ public sealed partial class MockLibuv
     {
         var socket = SocketOf(stream, "uv_read_start");
         Trace.Add($"uv.read_start {Id(stream)}");
+        if (socket.ServerReading)
+        {
+            throw Refuse(LibuvMisuse.ReadStartTwice, "uv_read_start", $"{Id(stream)} is already reading", UvErrors.EALREADY);
+        }
+
+        if (socket.ReadSideEnded)
+        {
+            throw Refuse(LibuvMisuse.ReadStartAfterEnd, "uv_read_start", $"{Id(stream)} already read EOF or an error", UvErrors.ENOTCONN);
+        }
+
         socket.StartReading();
     }
 
@@ -23,12 +34,17 @@ public sealed partial class MockLibuv
     public void Write(UvWriteReq request, UvStreamHandle stream, ReadOnlySpan<UvBuffer> buffers)
     {
         var socket = SocketOf(stream, "uv_write");
-        Simulation.Check(buffers.Length > 0, "uv_write with no buffers (libuv asserts nbufs > 0)");
+        if (buffers.Length == 0)
+        {
+            _simulation.Misuse(LibuvMisuse.WriteWithoutBuffers, "uv_write", $"a write to {Id(stream)} with no buffers");
+            throw new SimulationException("uv_write with no buffers (libuv asserts nbufs > 0)");
+        }
+
         if (socket.ShutdownRequested)
         {
             // uv_shutdown clears UV_HANDLE_WRITABLE at once, so libuv refuses writes from then on, not only after the FIN.
             Trace.Add($"uv.write {Id(stream)} status=EPIPE");
-            throw Error("uv_write", UvStatus.EPIPE);
+            throw Refuse(LibuvMisuse.WriteAfterShutdown, "uv_write", $"a write to {Id(stream)} after its uv_shutdown", UvStatus.EPIPE);
         }
 
         var write = socket.Submit(request, buffers);
@@ -40,14 +56,32 @@ public sealed partial class MockLibuv
     {
         var socket = SocketOf(stream, "uv_shutdown");
         Trace.Add($"uv.shutdown {Trace.Id(request, "s")} {Id(stream)}");
+        var status = socket.Shutdown(request);
+        _simulation.Notify(static (o, a) => o.ShutdownCalled(a.Socket, a.Status), (Socket: socket, Status: status));
+        if (status < 0)
+        {
+            throw Refuse(LibuvMisuse.ShutdownTwice, "uv_shutdown", $"a second uv_shutdown on {Id(stream)}", status);
+        }
+
         request.Native = 1;
-        socket.Shutdown(request);
     }
 
     private SimConnection SocketOf(UvStreamHandle stream, string call)
     {
-        var state = State<TcpState>(stream);
-        Simulation.Check(!state.Closing, call + " on a closing handle");
+        var state = State<TcpState>(stream, call);
+        if (state.Closing)
+        {
+            _simulation.Misuse(LibuvMisuse.CallOnClosedHandle, call, $"{call} on {Id(stream)}, which is closing");
+            throw new SimulationException(call + " on a closing handle");
+        }
+
         return state.Socket ?? throw Error(call, UvErrors.ENOTCONN);
+    }
+
+    /// <summary>Reports a misuse libuv answers with an error, and returns that error to throw.</summary>
+    private UvException Refuse(LibuvMisuse kind, string call, string detail, int status)
+    {
+        _simulation.Misuse(kind, call, detail);
+        return Error(call, status);
     }
 }

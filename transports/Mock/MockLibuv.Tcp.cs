@@ -1,6 +1,7 @@
 using System.Net;
 using Testbed.Engine.Networking;
 using Testbed.Transports.Mock.Network;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock;
 
@@ -15,20 +16,20 @@ public sealed partial class MockLibuv
 
     public void TcpBind(UvTcpHandle tcp, IPEndPoint endPoint, PortSharing sharing)
     {
-        var state = State<TcpState>(tcp);
+        var state = State<TcpState>(tcp, "uv_tcp_bind");
         Trace.Add($"uv.tcp_bind {Id(tcp)} sharing={sharing}");
         state.BoundPort = _simulation.Network.Bind(state, endPoint, sharing);
     }
 
     public void TcpNoDelay(UvTcpHandle tcp, bool enable)
     {
-        State<TcpState>(tcp);
+        State<TcpState>(tcp, "uv_tcp_nodelay");
         Trace.Add($"uv.tcp_nodelay {Id(tcp)} {enable}");
     }
 
     public IPEndPoint TcpGetSockName(UvTcpHandle tcp)
     {
-        var state = State<TcpState>(tcp);
+        var state = State<TcpState>(tcp, "uv_tcp_getsockname");
         Trace.Add($"uv.tcp_getsockname {Id(tcp)}");
         var port = state.BoundPort ?? state.Socket?.LocalPort ?? 0;
         return new IPEndPoint(IPAddress.Loopback, port);
@@ -36,14 +37,14 @@ public sealed partial class MockLibuv
 
     public IPEndPoint TcpGetPeerName(UvTcpHandle tcp)
     {
-        var socket = State<TcpState>(tcp).Socket ?? throw Error("uv_tcp_getpeername", UvErrors.ENOTCONN);
+        var socket = State<TcpState>(tcp, "uv_tcp_getpeername").Socket ?? throw Error("uv_tcp_getpeername", UvErrors.ENOTCONN);
         Trace.Add($"uv.tcp_getpeername {Id(tcp)} {socket.Name}");
         return new IPEndPoint(IPAddress.Loopback, socket.PeerPort);
     }
 
     public void Listen(UvStreamHandle server, int backlog)
     {
-        var state = State<TcpState>(server);
+        var state = State<TcpState>(server, "uv_listen");
         Simulation.Check(state.BoundPort is not null, "uv_listen on an unbound handle");
         Trace.Add($"uv.listen {Id(server)} backlog={backlog}");
         state.Listener = _simulation.Network.Listen(state, state.BoundPort!.Value);
@@ -51,20 +52,26 @@ public sealed partial class MockLibuv
 
     public void Accept(UvStreamHandle server, UvStreamHandle client)
     {
-        var listener = State<TcpState>(server).Listener;
-        var accepted = State<TcpState>(client);
-        if (listener is null || !listener.Backlog.TryDequeue(out var connection))
+        var listener = State<TcpState>(server, "uv_accept").Listener;
+        var accepted = State<TcpState>(client, "uv_accept");
+        if (listener is null || listener.Backlog.Count == 0 || listener.Backlog.Peek().PendingAcceptErrors > 0)
         {
             Trace.Add($"uv.accept {Id(server)} {Id(client)} status=EAGAIN");
-            throw Error("uv_accept", UvErrors.EAGAIN);
+            throw Refuse(LibuvMisuse.AcceptWithoutConnection, "uv_accept", $"uv_accept on {Id(server)} with no connection pending", UvErrors.EAGAIN);
         }
 
+        var connection = listener.Backlog.Dequeue();
         accepted.Socket = connection;
         connection.Server = accepted;
         Trace.Add($"uv.accept {Id(server)} {Id(client)} {connection.Name}");
+        _simulation.Notify(static (o, c) => o.Accepted(c), connection);
     }
 
-    /// <summary>A client reached <paramref name="listener"/>: libuv's connection callback, if it still listens.</summary>
+    /// <summary>
+    /// A client reached <paramref name="listener"/>: libuv's connection callback, if it still listens. An injected
+    /// accept error reaches the callback as its status first; the connection stays in the backlog, and since the
+    /// listen socket is still readable, libuv calls back again on a later turn.
+    /// </summary>
     internal void Incoming(MockListener listener)
     {
         if (listener.Handle.Closing || listener.Backlog.Count == 0)
@@ -72,7 +79,22 @@ public sealed partial class MockLibuv
             return;
         }
 
-        Trace.Add($"cb.connection {Id(listener.Handle.Handle)} status=0");
-        ((UvStreamHandle)listener.Handle.Handle).OnConnection(0);
+        var handle = (UvStreamHandle)listener.Handle.Handle;
+        var next = listener.Backlog.Peek();
+        if (next.PendingAcceptErrors > 0)
+        {
+            next.PendingAcceptErrors--;
+            var error = next.FaultChoices.Pick("accept.error_status", UvErrors.AcceptErrors);
+            Trace.Add($"cb.connection {Id(handle)} status={ErrName(error)}");
+            _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.AcceptFailed, c), next);
+            NotifyCallback(handle, "connection");
+            handle.OnConnection(error);
+            _simulation.Enqueue(next.NetworkChoices.Between("accept.retry", (100, 2_000)), EventKind.Io, _ => Incoming(listener), null);
+            return;
+        }
+
+        Trace.Add($"cb.connection {Id(handle)} status=0");
+        NotifyCallback(handle, "connection");
+        handle.OnConnection(0);
     }
 }

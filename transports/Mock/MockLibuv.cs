@@ -1,4 +1,5 @@
 using Testbed.Engine.Networking;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock;
 
@@ -7,7 +8,8 @@ namespace Testbed.Transports.Mock;
 /// <see cref="Simulation"/>'s queue and a line in its trace. It keeps the libuv semantics the engine relies on:
 /// async sends coalesce, close callbacks run on a later turn, a stream's writes complete in order and are
 /// cancelled by close before its close callback, loop close fails with EBUSY while handles remain, and a read
-/// of 0 bytes is not EOF.
+/// of 0 bytes is not EOF. What libuv refuses (a second shutdown, a write after shutdown, a call on a closed
+/// handle) it refuses too, and reports as a misuse to the simulation's observers.
 /// </summary>
 public sealed partial class MockLibuv : ILibuv
 {
@@ -56,13 +58,18 @@ public sealed partial class MockLibuv : ILibuv
         state.Loop.Handles.Add(handle);
     }
 
-    private T State<T>(UvHandle handle)
+    private T State<T>(UvHandle handle, string call)
         where T : HandleState
     {
         _simulation.AssertOnSimulationThread("a libuv call");
         var index = (int)handle.Native - 1;
-        Simulation.Check(index >= 0 && index < _handles.Count && _handles[index] is T, "libuv call on a handle that is not open");
-        return (T)_handles[index]!;
+        if (index < 0 || index >= _handles.Count || _handles[index] is not T state)
+        {
+            _simulation.Misuse(LibuvMisuse.CallOnClosedHandle, call, $"{call} on a handle that is not open");
+            throw new SimulationException($"{call} on a handle that is not open");
+        }
+
+        return state;
     }
 
     private MockLoop LoopOf(UvLoopHandle loop)
@@ -72,6 +79,10 @@ public sealed partial class MockLibuv : ILibuv
         Simulation.Check(index >= 0 && index < _loops.Count, "loop not initialised");
         return _loops[index];
     }
+
+    /// <summary>Tells observers about a callback into the engine on <paramref name="handle"/>.</summary>
+    private void NotifyCallback(UvHandle handle, string callback) =>
+        _simulation.Notify(static (o, a) => o.Callback(a.Handle, a.Callback), (Handle: handle, Callback: callback));
 
     private static UvException Error(string call, int status) =>
         new(call, status, UvErrors.Name(status), UvErrors.Message(status));

@@ -1,30 +1,41 @@
 using System.Collections.Concurrent;
+using Testbed.Transports.Mock.Choices;
 using Testbed.Transports.Mock.Network;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock;
 
 /// <summary>
-/// One deterministic world: a virtual clock, one queue of events ordered by (virtual time, sequence), one seeded
-/// PRNG and one trace. Everything — libuv callbacks, timers, scheduler work — runs on the thread that created
-/// the simulation, inside its Run methods, with no SynchronizationContext installed. Work a run queues to the
-/// thread pool fails the run at the event that queued it (<see cref="ThreadPoolEscapeListener"/>), and so does
-/// any call into the mock from another thread.
+/// One deterministic world: a virtual clock, one queue of events ordered by (virtual time, sequence), named
+/// streams of seeded choices and one trace. Everything — libuv callbacks, timers, scheduler work — runs on the
+/// thread that created the simulation, inside its Run methods, with no SynchronizationContext installed. Work a
+/// run queues to the thread pool fails the run at the event that queued it (<see cref="ThreadPoolEscapeListener"/>),
+/// and so does any call into the mock from another thread.
 /// </summary>
 public sealed class Simulation
 {
+    /// <summary>The global streams; each connection has its own <c>net.kN</c> and <c>faults.kN</c>, each client its own.</summary>
+    public const string NetworkStream = "net";
+    public const string FaultStream = "faults";
+    public const string SchedulerStream = "sched";
+
     private readonly EventQueue _queue = new();
     private readonly ConcurrentQueue<string> _escapes = new();
     private readonly int _threadId = Environment.CurrentManagedThreadId;
-    private readonly Prng _random;
+    private readonly IChoiceSource _choices;
+    private readonly Dictionary<string, ChoiceStream> _streams = [];
+    private SimulationObserver[] _observers = [];
+    private InvariantViolation? _violation;
+    private int _runDepth;
     private long _now;
 
-    public Simulation(ulong seed, SimulationOptions? options = null)
+    public Simulation(ulong seed, SimulationOptions? options = null, IChoiceSource? choices = null)
     {
         Seed = seed;
         Options = options ?? new SimulationOptions();
-        _random = new Prng(seed);
+        _choices = choices ?? new SeededChoices(seed);
         Trace = new SimulationTrace(() => _now, Options.Trace);
-        Trace.Header("testbed simulation trace v1");
+        Trace.Header("testbed simulation trace v2");
         Trace.Header($"seed {seed}");
         Libuv = new MockLibuv(this);
         Scheduler = new SimulationScheduler(this);
@@ -55,21 +66,63 @@ public sealed class Simulation
     /// <summary>True when only timers are queued: nothing happens until virtual time passes.</summary>
     public bool IsIdle => _queue.Busy == 0;
 
-    /// <summary>A seeded draw in [0, <paramref name="exclusiveMax"/>), traced with the decision it makes.</summary>
-    public long Choose(string decision, long exclusiveMax)
+    /// <summary>True once <see cref="StopFaults"/> ended the world's faults.</summary>
+    public bool FaultsStopped { get; private set; }
+
+    /// <summary>The first invariant violation reported, if any.</summary>
+    public InvariantViolation? Violation => _violation;
+
+    /// <summary>The stream of choices named <paramref name="name"/>, opened on first use; its draws are traced.</summary>
+    public ChoiceStream Stream(string name)
     {
-        var value = _random.Next(exclusiveMax);
-        Trace.Add($"rng {decision}={value}/{exclusiveMax}");
-        return value;
+        if (!_streams.TryGetValue(name, out var stream))
+        {
+            stream = new ChoiceStream(name, _choices.Open(name), Trace);
+            _streams.Add(name, stream);
+        }
+
+        return stream;
     }
 
-    /// <summary>A draw in [min, max] microseconds; no draw (and no trace line) when the range is one value.</summary>
-    public long Between(string decision, (long Min, long Max) range) =>
-        range.Max <= range.Min ? range.Min : range.Min + Choose(decision, range.Max - range.Min + 1);
+    /// <summary>Subscribes <paramref name="observer"/> to every event of the run from now on.</summary>
+    public void Observe(SimulationObserver observer)
+    {
+        AssertOnSimulationThread("Simulation.Observe");
+        _observers = [.. _observers, observer];
+    }
 
-    /// <summary>True with probability <paramref name="chance"/>; no draw when the chance is 0.</summary>
-    public bool Chance(string decision, double chance) =>
-        chance > 0 && Choose(decision, 1_000_000) < (long)(chance * 1_000_000);
+    /// <summary>
+    /// Reports a broken invariant. Only the first counts; the run stops once the current event is over (at once
+    /// when no event is running), so an engine that catches exceptions cannot swallow the report.
+    /// </summary>
+    public void Fail(string invariant, string detail)
+    {
+        _violation ??= new InvariantViolation(invariant, detail, EventsRun, _now);
+        if (_runDepth == 0)
+        {
+            throw _violation;
+        }
+    }
+
+    /// <summary>
+    /// Ends the world's faults for a run's liveness phase: no more failures, delays, holds, fragments, empty reads,
+    /// jitter, late timers or accept errors, and every write held by a fault is released now.
+    /// </summary>
+    public void StopFaults()
+    {
+        AssertOnSimulationThread("Simulation.StopFaults");
+        if (FaultsStopped)
+        {
+            return;
+        }
+
+        FaultsStopped = true;
+        Trace.Add($"faults.stop");
+        foreach (var connection in Network.Connections)
+        {
+            connection.ReleaseHeldWrites();
+        }
+    }
 
     /// <summary>Queues work to run <paramref name="delayMicros"/> from now, after everything queued for the same moment.</summary>
     public void Enqueue(long delayMicros, EventKind kind, Action<object?> work, object? state)
@@ -93,13 +146,21 @@ public sealed class Simulation
     /// <summary>Runs until <paramref name="condition"/> holds; fails if the queue empties or <paramref name="within"/> of virtual time passes first.</summary>
     public void RunUntil(Func<bool> condition, TimeSpan? within = null)
     {
-        var deadline = checked(_now + (long)((within ?? TimeSpan.FromHours(1)).TotalMilliseconds * 1000));
-        RunWhile(() => !condition(), deadline);
-        if (!condition())
+        if (!TryRunUntil(condition, within ?? TimeSpan.FromHours(1), out var why))
         {
-            var why = _queue.TryPeekTime(out var next) ? $"the next event is at {next} µs, past the deadline {deadline} µs" : "nothing left to run";
             throw new SimulationException($"condition not met at {_now} µs (seed {Seed}): {why}");
         }
+    }
+
+    /// <summary>Like <see cref="RunUntil"/>, but says why the condition was not met instead of throwing.</summary>
+    public bool TryRunUntil(Func<bool> condition, TimeSpan within, out string why)
+    {
+        var deadline = checked(_now + (long)(within.TotalMilliseconds * 1000));
+        RunWhile(() => !condition(), deadline);
+        why = condition() ? string.Empty
+            : _queue.TryPeekTime(out var next) ? $"the next event is at {next} µs, past the deadline {deadline} µs"
+            : "nothing left to run";
+        return why.Length == 0;
     }
 
     /// <summary>Starts <paramref name="start"/> inside the simulation and runs until its task completes; rethrows its failure.</summary>
@@ -113,10 +174,14 @@ public sealed class Simulation
     /// <summary>Starts <paramref name="start"/> inside the simulation without running any further: its task goes on as the simulation runs.</summary>
     public Task Start(Func<Task> start)
     {
+        Task task;
         using (EnterRun())
         {
-            return start();
+            task = start();
         }
+
+        ThrowIfFailed();
+        return task;
     }
 
     /// <summary>Fails the run if work escaped to another thread; called by every entry point of the mock.</summary>
@@ -133,6 +198,25 @@ public sealed class Simulation
     /// <summary>Records an escape seen where throwing is impossible; the run fails once the current event ends.</summary>
     internal void ReportEscape(string what) =>
         _escapes.Enqueue($"{what} from the simulation thread: work escaped to another thread");
+
+    /// <summary>Tells every observer; <paramref name="call"/> is a static lambda, so an event with no observer costs a loop over nothing.</summary>
+    internal void Notify<T>(Action<SimulationObserver, T> call, T argument)
+    {
+        foreach (var observer in _observers)
+        {
+            call(observer, argument);
+        }
+    }
+
+    /// <summary>The engine used libuv as libuv does not allow: traced and told to observers; the caller then answers as libuv would.</summary>
+    internal void Misuse(LibuvMisuse kind, string call, string detail)
+    {
+        Trace.Add($"misuse {kind} {call}: {detail}");
+        Notify(static (o, a) => o.Misuse(a.Kind, a.Call, a.Detail), (Kind: kind, Call: call, Detail: detail));
+    }
+
+    /// <summary><paramref name="chance"/> while the world's faults run, 0 once they stopped.</summary>
+    internal double FaultChance(double chance) => FaultsStopped ? 0 : chance;
 
     internal static void Check(bool condition, string message)
     {
@@ -170,18 +254,29 @@ public sealed class Simulation
         {
             item.Work(item.State);
         }
+        catch (Exception) when (_violation is not null)
+        {
+            // The event failed on a rule an observer had already named: the named violation is the report.
+            throw _violation;
+        }
         catch (Exception ex) when (ex is not SimulationException)
         {
             // Name where it happened: with the seed, that is enough to replay the run to this very event.
             throw new SimulationException($"event {EventsRun} at {_now} µs (seed {Seed}) threw {ex.GetType().Name}: {ex.Message}", ex);
         }
 
-        ThrowIfEscaped();
+        ThrowIfFailed();
         Libuv.AfterEvent();
+        ThrowIfFailed();
     }
 
-    private void ThrowIfEscaped()
+    private void ThrowIfFailed()
     {
+        if (_violation is not null)
+        {
+            throw _violation;
+        }
+
         if (_escapes.TryPeek(out var escape))
         {
             throw new SimulationException(escape);
@@ -191,19 +286,21 @@ public sealed class Simulation
     private RunScope EnterRun()
     {
         AssertOnSimulationThread("a simulation run");
-        ThrowIfEscaped();
+        ThrowIfFailed();
 
         // A custom context (xunit installs one) would send ConfigureAwait(false) continuations to the thread pool.
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
         Check(TaskScheduler.Current == TaskScheduler.Default, "a simulation must run on the default TaskScheduler");
-        return new RunScope(previous, ThreadPoolEscapeListener.Enter(this));
+        _runDepth++;
+        return new RunScope(this, previous, ThreadPoolEscapeListener.Enter(this));
     }
 
-    private readonly struct RunScope(SynchronizationContext? previous, Simulation? previousRun) : IDisposable
+    private readonly struct RunScope(Simulation simulation, SynchronizationContext? previous, Simulation? previousRun) : IDisposable
     {
         public void Dispose()
         {
+            simulation._runDepth--;
             ThreadPoolEscapeListener.Enter(previousRun);
             SynchronizationContext.SetSynchronizationContext(previous);
         }

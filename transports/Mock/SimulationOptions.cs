@@ -3,7 +3,7 @@ namespace Testbed.Transports.Mock;
 /// <summary>How a simulation behaves; every random choice within these bounds comes from the seed.</summary>
 public sealed class SimulationOptions
 {
-    /// <summary>Record the trace. Off in benchmarks: events are then not even formatted.</summary>
+    /// <summary>Record the trace. Off in benchmarks and sweeps: events are then not even formatted.</summary>
     public bool Trace { get; set; } = true;
 
     /// <summary>Fewest and most microseconds before an automatic uv_write completes (the peer took the bytes).</summary>
@@ -12,17 +12,8 @@ public sealed class SimulationOptions
     /// <summary>Fewest and most microseconds before bytes a client sent reach the server's socket.</summary>
     public (long Min, long Max) NetworkLatency { get; set; } = (20, 200);
 
-    /// <summary>
-    /// Most microseconds a scheduler work item may be delayed beyond the moment it was queued. 0 keeps the
-    /// scheduler FIFO; more lets seeds explore the orders a real thread pool could pick.
-    /// </summary>
-    public long SchedulerJitter { get; set; }
-
-    /// <summary>Chance that a segment the client sent is preceded by a read of 0 bytes (libuv's EAGAIN read, which is not EOF).</summary>
-    public double ZeroReadChance { get; set; }
-
-    /// <summary>Chance that an automatic uv_write fails (ECONNRESET or EPIPE, drawn from the seed).</summary>
-    public double WriteFailureChance { get; set; }
+    /// <summary>The faults the world injects; all off by default.</summary>
+    public WorldFaults Faults { get; } = new();
 
     /// <summary>The bound on events one Run call may execute before the run is declared not to settle.</summary>
     public long MaxEventsPerRun { get; set; } = 50_000_000;

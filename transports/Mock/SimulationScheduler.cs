@@ -1,15 +1,18 @@
 using Testbed.Engine.Infrastructure;
+using Testbed.Transports.Mock.Choices;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock;
 
 /// <summary>
 /// The engine's <see cref="IScheduler"/> under simulation: app code and continuations are events on the virtual
-/// clock, FIFO unless <see cref="SimulationOptions.SchedulerJitter"/> lets the seed reorder them.
+/// clock, FIFO unless <see cref="WorldFaults.SchedulerJitter"/> lets the <c>sched</c> stream reorder them.
 /// </summary>
 public sealed class SimulationScheduler : IScheduler
 {
     private readonly Simulation _simulation;
     private readonly Action<object?> _run;
+    private ChoiceStream? _choices;
     private long _lastId;
 
     internal SimulationScheduler(Simulation simulation)
@@ -22,7 +25,13 @@ public sealed class SimulationScheduler : IScheduler
     {
         _simulation.AssertOnSimulationThread("IScheduler.Schedule");
         var id = ++_lastId;
-        var delay = _simulation.Options.SchedulerJitter > 0 ? _simulation.Choose("sched.delay", _simulation.Options.SchedulerJitter + 1) : 0;
+        var jitter = _simulation.FaultsStopped ? 0 : _simulation.Options.Faults.SchedulerJitter;
+        var delay = jitter > 0 ? (_choices ??= _simulation.Stream(Simulation.SchedulerStream)).Choose("sched.delay", jitter + 1) : 0;
+        if (delay > 0)
+        {
+            _simulation.Notify(static (o, _) => o.FaultInjected(WorldFault.SchedulerJitter, null), 0);
+        }
+
         _simulation.Trace.Add($"sched.queue j{id}");
         _simulation.Enqueue(delay, EventKind.Work, _run, new WorkItem(id, work, state));
     }

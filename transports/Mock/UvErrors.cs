@@ -7,6 +7,13 @@ internal static class UvErrors
 {
     public const int EAGAIN = -11;
     public const int ENOTCONN = -107;
+    public const int EALREADY = -114;
+    public const int EMFILE = -24;
+    public const int ENFILE = -23;
+    public const int ENOBUFS = -105;
+
+    /// <summary>What a listener's connection callback can report on Linux when the accept itself fails.</summary>
+    public static readonly IReadOnlyList<int> AcceptErrors = [EMFILE, ENFILE, ENOBUFS];
 
     private static readonly Dictionary<int, (string Name, string Message)> Known = new()
     {
@@ -18,6 +25,10 @@ internal static class UvErrors
         [UvStatus.EBUSY] = ("EBUSY", "resource busy or locked"),
         [EAGAIN] = ("EAGAIN", "resource temporarily unavailable"),
         [ENOTCONN] = ("ENOTCONN", "socket is not connected"),
+        [EALREADY] = ("EALREADY", "connection already in progress"),
+        [EMFILE] = ("EMFILE", "too many open files"),
+        [ENFILE] = ("ENFILE", "file table overflow"),
+        [ENOBUFS] = ("ENOBUFS", "no buffer space available"),
     };
 
     public static string Name(int status) => Known.TryGetValue(status, out var known) ? known.Name : $"Unknown system error {status}";

@@ -5,8 +5,8 @@ namespace Testbed.Transports.Mock.Hosting;
 
 /// <summary>
 /// Engine logging under simulation: Debug and above go into the trace (message only: exception text carries
-/// stack traces that change with every build; endpoints masked: ports never reach the trace), and Warning and
-/// above are kept so a spec can require none.
+/// stack traces that change with every build; endpoints masked: ports never reach the trace), Warning and
+/// above are kept so a spec can require none, and every entry that is enabled goes to the observers.
 /// </summary>
 public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider, ILoggerFactory
 {
@@ -23,7 +23,7 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
     {
     }
 
-    private void Log(LogLevel level, string message, Exception? exception)
+    private void Log(LogLevel level, EventId eventId, string message, Exception? exception)
     {
         var suffix = exception is null ? string.Empty : $" [{exception.GetType().Name}: {exception.Message}]";
         simulation.Trace.Add($"log {level} {message}{suffix}");
@@ -31,6 +31,10 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
         {
             Problems.Add($"{level}: {message}{suffix}");
         }
+
+        simulation.Notify(
+            static (o, a) => o.Logged(a.Level, a.EventId, a.Message, a.Exception),
+            (Level: level, EventId: eventId, Message: message, Exception: exception));
     }
 
     private sealed class TraceLogger(TraceLoggerProvider owner) : ILogger
@@ -46,7 +50,7 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                owner.Log(logLevel, WithoutEndPoints(state, formatter(state, exception)), exception);
+                owner.Log(logLevel, eventId, WithoutEndPoints(state, formatter(state, exception)), exception);
             }
         }
 

@@ -1,3 +1,5 @@
+using Testbed.Transports.Mock.Choices;
+
 namespace Testbed.Transports.Mock.Network;
 
 /// <summary>How a client's bytes are cut into the reads the server sees: each piece arrives as one read.</summary>
@@ -15,15 +17,15 @@ public abstract class Fragmentation
     /// <summary>Cuts at the given offsets: <c>At(3, 10)</c> gives reads [0,3), [3,10), [10,end).</summary>
     public static Fragmentation At(params int[] offsets) => new Cuts(offsets);
 
-    /// <summary>Up to <paramref name="maxPieces"/> pieces at offsets drawn from the seed.</summary>
+    /// <summary>Up to <paramref name="maxPieces"/> pieces at offsets drawn from the connection's network stream.</summary>
     public static Fragmentation Random(int maxPieces) => new Seeded(maxPieces);
 
     /// <summary>The lengths of the pieces, in order; they sum to <paramref name="length"/>.</summary>
-    internal abstract List<int> Split(Simulation simulation, int length);
+    internal abstract List<int> Split(ChoiceStream stream, int length);
 
     private sealed class Fixed(int size) : Fragmentation
     {
-        internal override List<int> Split(Simulation simulation, int length)
+        internal override List<int> Split(ChoiceStream stream, int length)
         {
             List<int> pieces = [];
             for (var offset = 0; offset < length; offset += size)
@@ -37,7 +39,7 @@ public abstract class Fragmentation
 
     private sealed class Cuts(int[] offsets) : Fragmentation
     {
-        internal override List<int> Split(Simulation simulation, int length)
+        internal override List<int> Split(ChoiceStream stream, int length)
         {
             List<int> pieces = [];
             var start = 0;
@@ -57,16 +59,16 @@ public abstract class Fragmentation
 
     private sealed class Seeded(int maxPieces) : Fragmentation
     {
-        internal override List<int> Split(Simulation simulation, int length)
+        internal override List<int> Split(ChoiceStream stream, int length)
         {
-            var count = length <= 1 ? 1 : 1 + (int)simulation.Choose("fragment.count", Math.Min(maxPieces, length));
+            var count = length <= 1 ? 1 : 1 + (int)stream.Choose("fragment.count", Math.Min(maxPieces, length));
             var cuts = new int[count - 1];
             for (var i = 0; i < cuts.Length; i++)
             {
-                cuts[i] = 1 + (int)simulation.Choose("fragment.cut", length - 1);
+                cuts[i] = 1 + (int)stream.Choose("fragment.cut", length - 1);
             }
 
-            return new Cuts(cuts).Split(simulation, length);
+            return new Cuts(cuts).Split(stream, length);
         }
     }
 }

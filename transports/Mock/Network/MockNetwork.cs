@@ -1,5 +1,6 @@
 using System.Net;
 using Testbed.Engine.Networking;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock.Network;
 
@@ -29,6 +30,7 @@ public sealed class MockNetwork
         _simulation.AssertOnSimulationThread("MockNetwork.Connect");
         var connection = new SimConnection(_simulation, "k" + (++_lastClient), port, 40000 + _lastClient, holdWrites);
         Connections.Add(connection);
+        _simulation.Notify(static (o, c) => o.ClientConnected(c), connection);
         var candidates = _listening.Where(l => l.Port == port && !l.Handle.Closing).ToList();
         if (candidates.Count == 0)
         {
@@ -36,9 +38,14 @@ public sealed class MockNetwork
             return connection;
         }
 
-        var listener = candidates[(int)_simulation.Choose("accept.listener", candidates.Count)];
+        var listener = _simulation.Stream(Simulation.NetworkStream).Pick("accept.listener", candidates);
+        if (connection.FaultChoices.Chance("accept.error", _simulation.FaultChance(_simulation.Options.Faults.AcceptErrorChance)))
+        {
+            connection.PendingAcceptErrors = 1;
+        }
+
         listener.Backlog.Enqueue(connection);
-        var latency = _simulation.Between("net.latency", _simulation.Options.NetworkLatency);
+        var latency = connection.NetworkChoices.Between("net.latency", _simulation.Options.NetworkLatency);
         _simulation.Trace.Add($"net.connect {connection.Name} -> {_simulation.Trace.Id(listener.Handle.Handle, "h")}");
         _simulation.Enqueue(latency, EventKind.Io, _ => _simulation.Libuv.Incoming(listener), null);
         return connection;

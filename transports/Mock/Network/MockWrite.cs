@@ -4,9 +4,9 @@ namespace Testbed.Transports.Mock.Network;
 
 /// <summary>
 /// One uv_write the server submitted. Its bytes are copied at submission (what the engine asked to send), into
-/// the client's receive buffer where they wait until the write completes, and checked again at completion, since
-/// libuv may read the buffers any time before its callback. While the connection records its writes, a copy is
-/// also kept as <see cref="Bytes"/>.
+/// the client's receive buffer where they wait until the write completes, and compared with the buffers again at
+/// completion, since libuv may read the buffers any time before its callback. While the connection records its
+/// writes, a copy is also kept as <see cref="Bytes"/>.
 /// </summary>
 public sealed class MockWrite
 {
@@ -42,21 +42,32 @@ public sealed class MockWrite
     /// <summary>The status drawn at submission for the write's automatic completion.</summary>
     internal int AutomaticStatus { get; set; }
 
+    /// <summary>When the write's automatic completion is due, in virtual µs; null for a write the spec completes, or once completed.</summary>
+    internal long? DueAt { get; set; }
+
+    /// <summary>An injected fault holds the write in flight (a stalled reader) until its time or until faults stop.</summary>
+    internal bool HeldByFault { get; set; }
+
+    /// <summary>How many times the completion was queued again (faults stopped); an older queued completion is stale.</summary>
+    internal int Rescheduled { get; set; }
+
     /// <summary>Completes this write with <paramref name="status"/> (0, or ECONNRESET, EPIPE, ECANCELED...) as the next event.</summary>
     public void Complete(int status = 0) => Connection.CompleteLater(this, status);
 
-    /// <summary>Compares the buffers, in place, with <paramref name="submitted"/>, the copy taken at submission.</summary>
-    internal void AssertBuffersUnchanged(ReadOnlySpan<byte> submitted)
+    /// <summary>Whether the buffers, read in place now, still hold <paramref name="submitted"/>, the copy taken at submission.</summary>
+    internal bool BuffersUnchanged(ReadOnlySpan<byte> submitted)
     {
         var offset = 0;
         foreach (var buffer in _buffers)
         {
             if (!buffer.AsSpan().SequenceEqual(submitted.Slice(offset, buffer.Length)))
             {
-                throw new SimulationException("uv_write buffers changed while the write was in flight");
+                return false;
             }
 
             offset += buffer.Length;
         }
+
+        return true;
     }
 }

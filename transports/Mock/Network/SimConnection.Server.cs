@@ -1,4 +1,5 @@
 using Testbed.Engine.Networking;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock.Network;
 
@@ -7,9 +8,16 @@ public sealed partial class SimConnection
 {
     internal string ServerName => _simulation.Trace.Id(Server!.Handle, "h");
 
+    /// <summary>The server called uv_shutdown: its send side takes no more writes.</summary>
+    internal bool ShutdownRequested { get; private set; }
+
+    /// <summary>The read side ended (EOF or an error was delivered): libuv refuses to start reading again.</summary>
+    internal bool ReadSideEnded => _endDelivered;
+
     internal void StartReading()
     {
         ServerReading = true;
+        _simulation.Notify(static (o, c) => o.ReadStarted(c), this);
         KickDelivery();
     }
 
@@ -19,6 +27,7 @@ public sealed partial class SimConnection
         {
             ServerReading = false;
             ReadStops++;
+            _simulation.Notify(static (o, c) => o.ReadStopped(c), this);
         }
     }
 
@@ -39,17 +48,10 @@ public sealed partial class SimConnection
 
         _inFlight.Add(write);
         MaxWritesInFlight = Math.Max(MaxWritesInFlight, _inFlight.Count);
+        _simulation.Notify(static (o, w) => o.WriteSubmitted(w), write);
         if (!HoldWrites)
         {
-            // A stream's writes complete in order, so each one is done no earlier than the one before it.
-            var latency = _simulation.Between("write.latency", _simulation.Options.WriteLatency);
-            _lastWriteDone = Math.Max(_lastWriteDone, _simulation.NowMicros + latency);
-            write.AutomaticStatus = AutomaticStatus();
-            _simulation.Enqueue(_lastWriteDone - _simulation.NowMicros, EventKind.Io, static state =>
-            {
-                var queued = (MockWrite)state!;
-                queued.Connection.CompleteIfNext(queued);
-            }, write);
+            ScheduleAutomaticCompletion(write);
         }
 
         return write;
@@ -61,17 +63,41 @@ public sealed partial class SimConnection
         _simulation.Enqueue(0, EventKind.Io, _ => Complete(write, status), null);
     }
 
-    /// <summary>The server called uv_shutdown: its send side takes no more writes.</summary>
-    internal bool ShutdownRequested { get; private set; }
-
-    internal void Shutdown(UvShutdownReq request)
+    /// <summary>Faults stopped: writes held in flight by a fault complete now, in order, after their usual latency.</summary>
+    internal void ReleaseHeldWrites()
     {
+        if (!_inFlight.Any(w => w.HeldByFault))
+        {
+            return;
+        }
+
+        _lastWriteDone = _simulation.NowMicros;
+        foreach (var write in _inFlight.Where(w => w.DueAt is not null))
+        {
+            write.Rescheduled++;
+            Schedule(write, _net.Between("write.latency", _simulation.Options.WriteLatency));
+        }
+    }
+
+    /// <summary>
+    /// The server called uv_shutdown. As in libuv, a second one, or one after the peer is gone, is refused with
+    /// ENOTCONN; the caller reports it.
+    /// </summary>
+    internal int Shutdown(UvShutdownReq request)
+    {
+        if (ShutdownRequested)
+        {
+            return UvErrors.ENOTCONN;
+        }
+
         ShutdownRequested = true;
         _pendingShutdown = request;
         if (_inFlight.Count == 0)
         {
             _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);
         }
+
+        return 0;
     }
 
     /// <summary>The close callback's work: cancel what is in flight (libuv's order), then tell the peer.</summary>
@@ -87,11 +113,12 @@ public sealed partial class SimConnection
         {
             _pendingShutdown = null;
             _simulation.Trace.Add($"cb.shutdown {_simulation.Trace.Id(shutdown, "s")} status={UvStatus.ECANCELED}");
+            _simulation.Notify(static (o, a) => o.ShutdownCompleted(a.Connection, a.Status), (Connection: this, Status: UvStatus.ECANCELED));
             shutdown.OnCompleted(UvStatus.ECANCELED);
         }
 
         ServerClosed = true;
-        if (ClientReset)
+        if (PeerGone)
         {
             return;
         }
@@ -99,40 +126,95 @@ public sealed partial class SimConnection
         ServerReset = _inbound.Count > 0;
         ServerFinished |= !ServerReset;
         _simulation.Trace.Add($"net.closed {Name} {(ServerReset ? "rst" : "fin")}");
+        SawEnd();
+    }
+
+    private void ScheduleAutomaticCompletion(MockWrite write)
+    {
+        var faults = _simulation.Options.Faults;
+        var latency = _net.Between("write.latency", _simulation.Options.WriteLatency);
+        if (_faults.Chance("write.hold", _simulation.FaultChance(faults.WriteHoldChance)))
+        {
+            latency += _faults.Between("write.hold_for", faults.WriteHold);
+            write.HeldByFault = true;
+            _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.WriteHeld, c), this);
+        }
+        else if (_faults.Chance("write.delay", _simulation.FaultChance(faults.WriteDelayChance)))
+        {
+            latency += _faults.Between("write.delay_by", faults.WriteDelay);
+            _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.WriteDelayed, c), this);
+        }
+
+        write.AutomaticStatus = AutomaticStatus();
+        Schedule(write, latency);
+    }
+
+    /// <summary>A stream's writes complete in order, so each one is done no earlier than the one before it.</summary>
+    private void Schedule(MockWrite write, long latency)
+    {
+        _lastWriteDone = Math.Max(_lastWriteDone, _simulation.NowMicros + latency);
+        write.DueAt = _lastWriteDone;
+        var delay = _lastWriteDone - _simulation.NowMicros;
+        if (write.Rescheduled == 0)
+        {
+            _simulation.Enqueue(delay, EventKind.Io, static state => ((MockWrite)state!).Connection.CompleteIfDue((MockWrite)state, 0), write);
+            return;
+        }
+
+        _simulation.Enqueue(delay, EventKind.Io, static state =>
+        {
+            var (queued, generation) = ((MockWrite, int))state!;
+            queued.Connection.CompleteIfDue(queued, generation);
+        }, (write, write.Rescheduled));
     }
 
     private int AutomaticStatus()
     {
-        if (ClientReset)
+        if (PeerGone)
         {
             return UvStatus.ECONNRESET;
         }
 
-        if (_simulation.Chance("write.fail", _simulation.Options.WriteFailureChance))
+        var faults = _simulation.Options.Faults;
+        if (_faults.Chance("write.fail", _simulation.FaultChance(faults.WriteFailureChance)))
         {
-            return _simulation.Choose("write.fail_status", 2) == 0 ? UvStatus.ECONNRESET : UvStatus.EPIPE;
+            return _faults.Pick("write.fail_status", faults.WriteFailureStatuses);
         }
 
         return 0;
     }
 
-    private void CompleteIfNext(MockWrite write)
+    private void CompleteIfDue(MockWrite write, int generation)
     {
-        // A write cancelled by close has already completed; its automatic completion is stale.
-        if (_inFlight.Count > 0 && _inFlight[0] == write)
+        // A write cancelled by close has already completed, and a released one was queued again: either way this is stale.
+        if (_inFlight.Count > 0 && _inFlight[0] == write && write.Rescheduled == generation)
         {
             var status = write.AutomaticStatus;
-            Complete(write, ClientReset && status == 0 ? UvStatus.ECONNRESET : status);
+            if (status != 0 && !PeerGone)
+            {
+                _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.WriteFailed, c), this);
+                Break();
+            }
+
+            Complete(write, PeerGone && status == 0 ? UvStatus.ECONNRESET : status);
         }
     }
 
     private void Complete(MockWrite write, int status)
     {
         Simulation.Check(_inFlight.Count > 0 && _inFlight[0] == write, "a stream's writes complete in order, and only once");
-        write.AssertBuffersUnchanged(_received.Oldest(write.Length));
+        _simulation.Notify(static (o, a) => o.WriteCompleting(a.Write, a.Status), (Write: write, Status: status));
+        if (!write.BuffersUnchanged(_received.Oldest(write.Length)))
+        {
+            _simulation.Misuse(LibuvMisuse.BuffersChangedInFlight, "uv_write", $"the buffers of a write to {Name} changed while it was in flight");
+            throw new SimulationException("uv_write buffers changed while the write was in flight");
+        }
+
         _inFlight.RemoveAt(0);
         write.Status = status;
+        write.DueAt = null;
         _simulation.Trace.Add($"cb.write {_simulation.Trace.Id(write.Request, "w")} status={status}");
+        _simulation.Notify(static (o, h) => o.Callback(h, "write"), Server!.Handle);
         write.Request.Native = 0;
         write.Request.OnCompleted(status);
         if (status == 0)
@@ -158,10 +240,16 @@ public sealed partial class SimConnection
         }
 
         _pendingShutdown = null;
-        var status = ClientReset ? UvStatus.ECONNRESET : 0;
+        var status = PeerGone ? UvStatus.ECONNRESET : 0;
         ServerFinished |= status == 0;
         _simulation.Trace.Add($"cb.shutdown {_simulation.Trace.Id(request, "s")} status={status}");
+        _simulation.Notify(static (o, h) => o.Callback(h, "shutdown"), Server!.Handle);
+        _simulation.Notify(static (o, a) => o.ShutdownCompleted(a.Connection, a.Status), (Connection: this, Status: status));
         request.Native = 0;
         request.OnCompleted(status);
+        if (status == 0)
+        {
+            SawEnd();
+        }
     }
 }

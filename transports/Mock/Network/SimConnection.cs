@@ -1,15 +1,20 @@
 using System.Text;
 using Testbed.Engine.Networking;
+using Testbed.Transports.Mock.Choices;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock.Network;
 
 /// <summary>
 /// One simulated TCP connection. A spec drives the client end (send with a fragmentation, half-close, reset,
 /// read what arrived); the mock's server-side handle reads the client's bytes and writes back through it.
+/// Its random choices come from two streams of its own: <c>net.kN</c> (latencies, cuts) and <c>faults.kN</c>.
 /// </summary>
 public sealed partial class SimConnection
 {
     private readonly Simulation _simulation;
+    private readonly ChoiceStream _net;
+    private readonly ChoiceStream _faults;
     private readonly Queue<Segment> _inbound = new();
     private readonly ReceiveBuffer _received = new();
     private readonly List<MockWrite> _inFlight = [];
@@ -18,6 +23,7 @@ public sealed partial class SimConnection
     private bool _deliveryQueued;
     private bool _clientFin;
     private bool _endDelivered;
+    private bool _endSeen;
     private UvShutdownReq? _pendingShutdown;
 
     internal SimConnection(Simulation simulation, string name, int localPort, int peerPort, bool holdWrites)
@@ -27,6 +33,8 @@ public sealed partial class SimConnection
         LocalPort = localPort;
         PeerPort = peerPort;
         HoldWrites = holdWrites;
+        _net = simulation.Stream(Simulation.NetworkStream + "." + name);
+        _faults = simulation.Stream(Simulation.FaultStream + "." + name);
     }
 
     /// <summary>The client's logical name in the trace (k1, k2...).</summary>
@@ -40,6 +48,9 @@ public sealed partial class SimConnection
 
     /// <summary>Raised inside the simulation whenever bytes from the server arrive: where simulated clients react.</summary>
     public event Action<SimConnection>? DataReceived;
+
+    /// <summary>Raised once when the client learns the connection is over: the server's FIN or reset, or a broken network.</summary>
+    public event Action<SimConnection>? Ended;
 
     /// <summary>When true, the server's uv_writes stay in flight until the spec completes them.</summary>
     public bool HoldWrites { get; set; }
@@ -59,6 +70,9 @@ public sealed partial class SimConnection
 
     /// <summary>The client reset the connection.</summary>
     public bool ClientReset { get; private set; }
+
+    /// <summary>An injected write failure broke the connection: the peer is gone, and both sides see a reset.</summary>
+    public bool Broken { get; private set; }
 
     /// <summary>The server sent FIN (shutdown, or a close with nothing unread).</summary>
     public bool ServerFinished { get; private set; }
@@ -98,6 +112,18 @@ public sealed partial class SimConnection
 
     internal TcpState? Server { get; set; }
 
+    /// <summary>The connection's network stream (<c>net.kN</c>): latencies and the cuts a spec asks for.</summary>
+    internal ChoiceStream NetworkChoices => _net;
+
+    /// <summary>The connection's fault stream (<c>faults.kN</c>): every fault injected on it.</summary>
+    internal ChoiceStream FaultChoices => _faults;
+
+    /// <summary>Injected accept errors still to come before this connection can be accepted.</summary>
+    internal int PendingAcceptErrors { get; set; }
+
+    /// <summary>The peer is gone (it reset, or the network broke the connection): reads and writes fail.</summary>
+    private bool PeerGone => ClientReset || Broken;
+
     /// <summary>Returns what the client received so far and forgets it, for specs checking one response at a time.</summary>
     public string TakeReceivedText()
     {
@@ -112,7 +138,10 @@ public sealed partial class SimConnection
     /// </summary>
     public void DiscardReceived(int count) => _received.Discard(count);
 
-    /// <summary>Sends bytes, cut into reads by <paramref name="fragmentation"/> (whole by default).</summary>
+    /// <summary>
+    /// Sends bytes, cut into reads by <paramref name="fragmentation"/>; without one the network decides (whole,
+    /// unless an injected fault cuts it). A connection the network broke drops what is sent.
+    /// </summary>
     public void Send(ReadOnlySpan<byte> data, Fragmentation? fragmentation = null)
     {
         _simulation.AssertOnSimulationThread("SimConnection.Send");
@@ -121,9 +150,15 @@ public sealed partial class SimConnection
             throw new SimulationException($"{Name} sends after it half-closed or reset");
         }
 
+        if (Broken)
+        {
+            _simulation.Trace.Add($"net.send {Name} bytes={data.Length} dropped");
+            return;
+        }
+
         var bytes = data.ToArray();
         var offset = 0;
-        foreach (var length in (fragmentation ?? Fragmentation.Whole).Split(_simulation, bytes.Length))
+        foreach (var length in (fragmentation ?? NetworkFragmentation()).Split(fragmentation is null ? _faults : _net, bytes.Length))
         {
             var arrival = Arrival();
             _simulation.Trace.Add($"net.send {Name} bytes={length} at={arrival}");
@@ -131,6 +166,7 @@ public sealed partial class SimConnection
             offset += length;
         }
 
+        _simulation.Notify(static (o, a) => o.ClientSent(a.Connection, a.Bytes), (Connection: this, Bytes: bytes.Length));
         KickDelivery();
     }
 
@@ -141,9 +177,11 @@ public sealed partial class SimConnection
     public void HalfClose()
     {
         _simulation.AssertOnSimulationThread("SimConnection.HalfClose");
+        Simulation.Check(!_clientFin && !ClientReset, $"{Name} half-closes twice or after a reset");
         _simulation.Trace.Add($"net.fin {Name}");
         _clientFin = true;
         _lastArrival = Arrival();
+        _simulation.Notify(static (o, c) => o.ClientHalfClosed(c), this);
         KickDelivery();
     }
 
@@ -151,9 +189,11 @@ public sealed partial class SimConnection
     public void Reset()
     {
         _simulation.AssertOnSimulationThread("SimConnection.Reset");
+        Simulation.Check(!ClientReset, $"{Name} resets twice");
         _simulation.Trace.Add($"net.rst {Name}");
         ClientReset = true;
         _inbound.Clear();
+        _simulation.Notify(static (o, c) => o.ClientReset(c), this);
         KickDelivery();
     }
 
@@ -161,6 +201,46 @@ public sealed partial class SimConnection
     {
         _simulation.Trace.Add($"net.refused {Name}");
         Refused = true;
+        SawEnd();
+    }
+
+    /// <summary>An injected write failure: the peer is gone. What it had not read yet is lost both ways.</summary>
+    private void Break()
+    {
+        if (Broken || ClientReset)
+        {
+            return;
+        }
+
+        Broken = true;
+        _inbound.Clear();
+        _simulation.Trace.Add($"net.broken {Name}");
+        SawEnd();
+        KickDelivery();
+    }
+
+    /// <summary>The client learns the connection is over, once.</summary>
+    private void SawEnd()
+    {
+        if (_endSeen)
+        {
+            return;
+        }
+
+        _endSeen = true;
+        _simulation.Notify(static (o, c) => o.ClientSawEnd(c), this);
+        Ended?.Invoke(this);
+    }
+
+    private Fragmentation NetworkFragmentation()
+    {
+        if (!_faults.Chance("send.fragment", _simulation.FaultChance(_simulation.Options.Faults.FragmentChance)))
+        {
+            return Fragmentation.Whole;
+        }
+
+        _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.SendFragmented, c), this);
+        return Fragmentation.Random(_simulation.Options.Faults.MaxFragments);
     }
 
     /// <summary>The oldest write in flight arrived: its staged bytes become received.</summary>
@@ -172,7 +252,7 @@ public sealed partial class SimConnection
 
     private long Arrival()
     {
-        var latency = _simulation.Between("net.latency", _simulation.Options.NetworkLatency);
+        var latency = _net.Between("net.latency", _simulation.Options.NetworkLatency);
         _lastArrival = Math.Max(_lastArrival, _simulation.NowMicros + latency);
         return _lastArrival;
     }

@@ -1,9 +1,9 @@
-namespace Testbed.Transports.Mock;
+namespace Testbed.Transports.Mock.Choices;
 
 /// <summary>
-/// The simulation's only source of randomness: xoshiro256** seeded through SplitMix64. Written out rather than
-/// <see cref="System.Random"/> so a seed means the same draws on every .NET version. Draws go through
-/// <see cref="Simulation.Choose"/>, which traces each one with the decision it made.
+/// The simulation's only source of randomness: xoshiro256** seeded through SplitMix64, one per choice stream
+/// (<see cref="SeededChoices"/>). Written out rather than <see cref="System.Random"/> so a seed means the same
+/// draws on every .NET version.
 /// </summary>
 public sealed class Prng
 {
