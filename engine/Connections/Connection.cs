@@ -11,6 +11,9 @@ namespace Testbed.Engine.Connections;
 /// </summary>
 public sealed class Connection : IInputEvents, IOutputEvents
 {
+    /// <summary>How long a connection reads and discards after its FIN before it closes.</summary>
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
+
     private readonly LoopThread _thread;
     private readonly UvTcpHandle _socket;
     private readonly ConnectionContext _context;
@@ -139,6 +142,9 @@ public sealed class Connection : IInputEvents, IOutputEvents
             return;
         }
 
+        // The linger starts with the FIN, not with the request for it: a slow reader still owed the response
+        // must not lose it to a timeout that ran while its bytes waited in the socket.
+        SetTimeout(ConnectionTimeout.Linger, LingerTimeout);
         var request = new UvShutdownReq(_thread.Loop);
         try
         {
@@ -176,10 +182,8 @@ public sealed class Connection : IInputEvents, IOutputEvents
             _state = EndState.Disconnected;
         }
 
-        if (from != EndState.Disconnected)
-        {
-            _context.Events.EndTransition(Id, from.ToString(), "Aborted");
-        }
+        // Reported even after a disconnect was requested: the output that close was waiting to flush is dropped now.
+        _context.Events.EndTransition(Id, from.ToString(), "Aborted");
 
         // The frame learns first, so an app failing on the input error below is known to be failing from the
         // abort; RequestAborted fires before any write returns to the app, so a writer sees it when it resumes.

@@ -12,7 +12,6 @@ namespace Testbed.Engine.Http;
 public sealed class Frame
 {
     private static readonly byte[] ContinueBytes = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
-    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Connection _connection;
     private readonly ConnectionContext _context;
@@ -23,6 +22,7 @@ public sealed class Frame
     private readonly Func<Task> _sendContinue;
     private volatile bool _stopping;
     private volatile bool _connectionAborted;
+    private bool _abortRequested;
     private bool _continueSent;
     private RequestHead? _current;
 
@@ -100,7 +100,18 @@ public sealed class Frame
             lingering = false;
         }
 
-        await EndConnectionAsync(lingering).ConfigureAwait(false);
+        // An abort closes the connection itself; a graceful end on top of it would only race it.
+        if (!_abortRequested)
+        {
+            await EndConnectionAsync(lingering).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The response cannot be finished: tear the connection down instead of ending it gracefully.</summary>
+    private void Abort(string reason)
+    {
+        _abortRequested = true;
+        _connection.Abort(reason);
     }
 
     /// <summary>Runs one request; true when the connection may carry another.</summary>
@@ -120,12 +131,15 @@ public sealed class Frame
         if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await CompleteResponseAsync(head, body).ConfigureAwait(false))
         {
             _context.Events.RequestEnded(_connection.Id, keepAlive: false);
-            _connection.Abort("response could not be completed");
+            Abort("response could not be completed");
             return false;
         }
 
         var keepAlive = await FinishRequestAsync(head, body).ConfigureAwait(false);
         _context.Events.RequestEnded(_connection.Id, keepAlive);
+
+        // This request is over: a bad request after it gets its own answer, not this one's started response.
+        _current = null;
         return keepAlive;
     }
 
@@ -229,7 +243,7 @@ public sealed class Frame
         _context.Logger.BadRequest(_connection.Id, ex.StatusCode, ex.Message);
         if (_current is not null && _response.HasStarted)
         {
-            _connection.Abort("bad request after the response started");
+            Abort("bad request after the response started");
             return;
         }
 
@@ -243,15 +257,14 @@ public sealed class Frame
 
     /// <summary>
     /// Ends the connection gracefully: FIN after the output, then read and discard until the peer closes
-    /// (bounded by a linger timeout) so unread request bytes cannot turn the close into a reset that
-    /// destroys the response in flight.
+    /// (bounded by the linger timeout, which starts once the FIN is sent) so unread request bytes cannot turn
+    /// the close into a reset that destroys the response in flight.
     /// </summary>
     private async Task EndConnectionAsync(bool linger)
     {
         if (linger)
         {
             _connection.End(ProduceEndType.SocketShutdownSend);
-            _connection.SetTimeout(ConnectionTimeout.Linger, LingerTimeout);
             await DiscardInputAsync().ConfigureAwait(false);
         }
 
