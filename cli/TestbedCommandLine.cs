@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Testbed.Cli.Simulation;
 
 namespace Testbed.Cli;
 
@@ -18,6 +19,8 @@ public static class TestbedCommandLine
         {
             ServeCommand.Create(),
             SimulateCommand.Create(),
+            SweepCommand.Create(),
+            ReplayCommand.Create(),
         };
 
         var parsed = root.Parse(args);

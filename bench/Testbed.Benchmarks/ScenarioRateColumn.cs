@@ -83,6 +83,6 @@ public sealed class ScenarioRateColumn(ScenarioRateColumn.Rate rate) : IColumn
         var verify = (bool)benchmarkCase.Parameters[nameof(SimulationBenchmarks.VerifyWrites)];
         return EventCounts.GetOrAdd(
             (trace, verify),
-            key => new KeepAliveScenario().Run(SimulationBenchmarks.Seed, SimulationBenchmarks.Options(key.Trace, key.Verify)).Events);
+            key => SimulationBenchmarks.Run(key.Trace, key.Verify).Events);
     }
 }

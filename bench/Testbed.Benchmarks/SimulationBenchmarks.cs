@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using Testbed.Simulator.Runs;
 using Testbed.Simulator.Scenarios;
 using Testbed.Transports.Mock;
 
@@ -8,10 +9,10 @@ namespace Testbed.Benchmarks;
 /// <summary>
 /// The mock transport's speed: one operation is one run of the standard <see cref="KeepAliveScenario"/>
 /// (100 connections × 10 keep-alive requests × 16 KiB responses, server start and graceful stop included)
-/// on one seed. With the trace off (as sweeps run) and on (as a replay runs), and with uv_write buffer
-/// verification on (the default, as specs run) and off. The extra columns turn the mean into scheduler
-/// events per second (events executed from the simulation's queue, <see cref="Simulation.EventsRun"/>)
-/// and scenarios per second.
+/// on one seed, through the runner with every invariant checker attached. With the trace off (as sweeps run)
+/// and on (as a replay runs), and with uv_write buffer verification on (the default, as specs run) and off.
+/// The extra columns turn the mean into scheduler events per second (events executed from the simulation's
+/// queue, <see cref="Simulation.EventsRun"/>) and scenarios per second.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
@@ -25,23 +26,22 @@ public class SimulationBenchmarks
     [Params(true, false)]
     public bool VerifyWrites { get; set; }
 
-    /// <summary>The options one benchmark case runs with.</summary>
-    public static SimulationOptions Options(bool trace, bool verifyWrites) =>
-        new() { Trace = trace, VerifyWriteBuffers = verifyWrites };
+    /// <summary>The run one benchmark case makes.</summary>
+    public static RunResult Run(bool trace, bool verifyWrites) =>
+        Runner.Run(new RunSpec("keepalive", Seed), new RunOptions { Trace = trace, VerifyWriteBuffers = verifyWrites });
 
     [GlobalSetup]
     public void Setup()
     {
         var result = KeepAliveScenario();
-        var expected = new KeepAliveScenario();
-        if (result.Requests != expected.Connections * expected.RequestsPerConnection)
+        if (!result.Passed || result.Requests != 1000)
         {
-            throw new InvalidOperationException($"the scenario served {result.Requests} requests");
+            throw new InvalidOperationException($"the scenario served {result.Requests} requests: {result.Failure?.Detail}");
         }
     }
 
-    [Benchmark(Description = "KeepAliveScenario.Run")]
-    public ScenarioResult KeepAliveScenario() => new KeepAliveScenario().Run(Seed, Options(Trace, VerifyWrites));
+    [Benchmark(Description = "keepalive scenario")]
+    public RunResult KeepAliveScenario() => Run(Trace, VerifyWrites);
 
     private sealed class Config : ManualConfig
     {

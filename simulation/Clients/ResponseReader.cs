@@ -6,6 +6,9 @@ namespace Testbed.Simulator.Clients;
 /// <summary>One response as a simulated client parsed it off the wire.</summary>
 public sealed record ParsedResponse(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
 {
+    /// <summary>The status line's version: HTTP/1.1, or HTTP/1.0 when the server echoes an HTTP/1.0 request's.</summary>
+    public string Version { get; init; } = "HTTP/1.1";
+
     /// <summary>The last field named <paramref name="name"/> (any case), or null.</summary>
     public string? Header(string name)
     {
@@ -93,8 +96,8 @@ public static class ResponseReader
         return true;
     }
 
-    /// <summary>Parses the head field by field from the bytes: one string per name and value, none per line.</summary>
-    private static ParsedResponse ParseHead(ReadOnlySpan<byte> head)
+    /// <summary>Parses the head (without its final CRLFCRLF) field by field from the bytes: one string per name and value, none per line.</summary>
+    internal static ParsedResponse ParseHead(ReadOnlySpan<byte> head)
     {
         var lineEnd = head.IndexOf("\r\n"u8);
         var status = ParseStatusLine(lineEnd < 0 ? head : head[..lineEnd]);
@@ -106,17 +109,17 @@ public static class ResponseReader
             headers.Add(ParseField(lineEnd < 0 ? head : head[..lineEnd]));
         }
 
-        return new ParsedResponse(status, headers, []);
+        return new ParsedResponse(status, headers, []) { Version = head.StartsWith("HTTP/1.0"u8) ? "HTTP/1.0" : "HTTP/1.1" };
     }
 
-    /// <summary>"HTTP/1.1 NNN ...": the version, then a three-character code up to the next space.</summary>
+    /// <summary>"HTTP/1.1 NNN ..." (or HTTP/1.0, to an HTTP/1.0 request): the version, then a three-character code up to the next space.</summary>
     private static int ParseStatusLine(ReadOnlySpan<byte> line)
     {
         var firstSpace = line.IndexOf((byte)' ');
         var afterVersion = firstSpace < 0 ? [] : line[(firstSpace + 1)..];
         var secondSpace = afterVersion.IndexOf((byte)' ');
         var code = secondSpace < 0 ? afterVersion : afterVersion[..secondSpace];
-        if (firstSpace < 0 || !line[..firstSpace].SequenceEqual("HTTP/1.1"u8) || code.Length != 3)
+        if (firstSpace < 0 || !(line[..firstSpace].SequenceEqual("HTTP/1.1"u8) || line[..firstSpace].SequenceEqual("HTTP/1.0"u8)) || code.Length != 3)
         {
             throw Malformed($"bad status line '{Encoding.Latin1.GetString(line)}'");
         }

@@ -1,80 +1,73 @@
-using Testbed.Engine.App;
+using System.Globalization;
 using Testbed.Simulator.Clients;
+using Testbed.Simulator.Faults;
+using Testbed.Simulator.Invariants;
+using Testbed.Simulator.Runs;
 using Testbed.Transports.Mock;
-using Testbed.Transports.Mock.Hosting;
 
 namespace Testbed.Simulator.Scenarios;
 
-/// <summary>What one scenario run produced, for comparing runs.</summary>
-public sealed record ScenarioResult(ulong Seed, int Requests, long Events, long VirtualMicros, ulong TraceHash, string Trace);
-
 /// <summary>
-/// The standard scenario: <see cref="Connections"/> clients each make <see cref="RequestsPerConnection"/>
-/// keep-alive requests for a <see cref="ResponseBytes"/>-byte response, then half-close; the server stops
-/// gracefully. Every response is checked byte for byte.
+/// The standard load: <c>connections</c> clients each make <c>requests</c> keep-alive requests for a
+/// <c>bytes</c>-byte response, then half-close; no faults. Every body is checked where it lies, so a long run
+/// keeps no more than one response per connection. The benchmark and the determinism specs run it.
 /// </summary>
-public sealed class KeepAliveScenario
+public sealed class KeepAliveScenario : Scenario
 {
-    public int Connections { get; init; } = 100;
+    public override string Name => "keepalive";
 
-    public int RequestsPerConnection { get; init; } = 10;
+    public override string Description => "Keep-alive clients fetching one fixed response, no faults: the benchmark's load";
 
-    public int ResponseBytes { get; init; } = 16 * 1024;
+    public override IReadOnlyList<KnobDraw> Knobs { get; } =
+    [
+        KnobDraw.Fixed(Faults.Knobs.Connections, 100),
+        KnobDraw.Fixed(Faults.Knobs.Requests, 10),
+        KnobDraw.Fixed(Faults.Knobs.ResponseBytes, 16 * 1024),
+        KnobDraw.Fixed(Faults.Knobs.MaxEvents, 50_000_000),
+    ];
 
-    public ScenarioResult Run(ulong seed, SimulationOptions? options = null)
+    public override void Run(RunContext run)
     {
-        var simulation = new Simulation(seed, options);
-        var body = new byte[ResponseBytes];
+        var body = new byte[run.Plan.Count(Faults.Knobs.ResponseBytes)];
         for (var i = 0; i < body.Length; i++)
         {
             body[i] = (byte)('a' + (i % 26));
         }
 
-        RequestDelegate app = context =>
-        {
-            context.Response.Headers["Content-Length"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return context.Response.WriteAsync(body);
-        };
+        var length = body.Length.ToString(CultureInfo.InvariantCulture);
+        var server = run.StartServer(
+            context =>
+            {
+                context.Response.Headers["Content-Length"] = length;
+                return context.Response.WriteAsync(body);
+            },
+            _ => { });
 
-        var server = SimulatedServer.Start(simulation, app);
         var finished = 0;
-        var clients = Enumerable.Range(0, Connections).Select(_ => Connect(server, body, () => finished++)).ToList();
+        var requests = run.Plan.Count(Faults.Knobs.Requests);
+        var clients = Enumerable.Range(0, run.Plan.Count(Faults.Knobs.Connections)).Select(_ =>
+        {
+            var connection = server.Connect();
+            connection.RecordWrites = false;
+            var client = new KeepAliveClient(connection, "/bytes", requests) { KeepResponses = false };
+            client.BodyReceived += (head, received) =>
+            {
+                if (head.Status != 200 || !received.SequenceEqual(body))
+                {
+                    run.Simulation.Fail(ResponseMatchesApp.InvariantName, $"{connection.Name}: a response differs from what the app wrote");
+                }
+
+                if (client.Done)
+                {
+                    finished++;
+                }
+            };
+            return client;
+        }).ToList();
         clients.ForEach(c => c.Start());
 
         // Counted as clients finish rather than asking every client after every event.
-        simulation.RunUntil(() => finished == clients.Count);
-        server.Stop();
-        Check(server.Log.Problems.Count == 0, "the server logged a problem: " + string.Join("; ", server.Log.Problems));
-        var requests = clients.Sum(c => c.ResponseCount);
-        return new ScenarioResult(seed, requests, simulation.EventsRun, simulation.NowMicros, simulation.Trace.Hash, simulation.Trace.ToString());
-    }
-
-    /// <summary>
-    /// A client that checks every response byte for byte as it arrives. Neither the responses nor the server's
-    /// writes are kept, so a long run holds no more than one response per connection.
-    /// </summary>
-    private KeepAliveClient Connect(SimulatedServer server, byte[] body, Action finished)
-    {
-        var connection = server.Connect();
-        connection.RecordWrites = false;
-        var client = new KeepAliveClient(connection, "/bytes", RequestsPerConnection) { KeepResponses = false };
-        client.BodyReceived += (head, received) =>
-        {
-            Check(head.Status == 200 && received.SequenceEqual(body), "a response differs from what the app wrote");
-            if (client.Done)
-            {
-                finished();
-            }
-        };
-
-        return client;
-    }
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new SimulationException(message);
-        }
+        run.Settle("the keep-alive clients", () => finished == clients.Count, TimeSpan.FromHours(1));
+        run.StopServer(run.ServerOptions.ShutdownTimeout + TimeSpan.FromSeconds(5));
     }
 }

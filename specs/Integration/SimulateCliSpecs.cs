@@ -1,14 +1,15 @@
-using System.Globalization;
-using Testbed.Cli;
-using Testbed.Simulator.Scenarios;
-using Testbed.Transports.Mock;
+using Testbed.Simulator.Runs;
+using Testbed.Specs.Integration.Support;
 
 namespace Testbed.Specs.Integration;
 
-/// <summary><c>testbed simulate</c>: one summary line and exit 0; a failed seed is one line naming it and exit 1; bad flags exit 2.</summary>
+/// <summary>
+/// <c>testbed simulate</c>: one summary line and exit 0; a broken invariant names itself, the event and the command
+/// that replays it, and exits 1 with the trace still written; a bad flag is one line naming it and exit 2.
+/// </summary>
 public sealed class SimulateCliSpecs
 {
-    private static readonly KeepAliveScenario Small = new() { Connections = 3, RequestsPerConnection = 2, ResponseBytes = 500 };
+    private static readonly RunSpec Small = new("keepalive", 7, new Dictionary<string, long?> { ["connections"] = 3, ["requests"] = 2, ["bytes"] = 500 });
 
     [Theory]
     [InlineData("--seed", "abc")]
@@ -18,11 +19,15 @@ public sealed class SimulateCliSpecs
     [InlineData("--requests", "many")]
     [InlineData("--bytes", "-5")]
     [InlineData("--max-events", "0")]
+    [InlineData("--write-fail", "2")]
+    [InlineData("--write-fail", "0.0000001")]
+    [InlineData("--response-buffer", "lots")]
+    [InlineData("--scenario", "nope")]
     [InlineData("--trace", "/nonexistent/trace.txt")]
     [InlineData("--bogus", "1")]
     public async Task A_bad_flag_is_one_line_naming_it_and_exit_code_2(string flag, string value)
     {
-        var run = await SimulateAsync(flag, value);
+        var run = await TestbedCli.RunAsync("simulate", flag, value);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(flag, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
@@ -32,101 +37,92 @@ public sealed class SimulateCliSpecs
     [Theory]
     [InlineData("--seed")]
     [InlineData("--trace")]
+    [InlineData("--write-fail")]
     public async Task A_flag_without_its_value_is_one_line_naming_it_and_exit_code_2(string flag)
     {
-        var run = await SimulateAsync(flag);
+        var run = await TestbedCli.RunAsync("simulate", flag);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(flag, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_good_run_prints_one_summary_line_of_what_the_scenario_produced()
+    public async Task A_knob_the_scenario_does_not_have_is_one_line_naming_it_and_exit_code_2()
     {
-        var expected = Small.Run(7);
+        var run = await TestbedCli.RunAsync("simulate", "--scenario", "keepalive", "--write-fail", "0.1");
 
-        var run = await SimulateAsync(ScenarioArgs(Small, seed: 7));
-
-        Assert.Equal(0, run.ExitCode);
-        Assert.Empty(run.ErrorLines);
-        var summary = Assert.Single(run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(
-            $"seed=7 requests={expected.Requests} events={expected.Events} virtual_seconds={Seconds(expected.VirtualMicros)} trace_hash={expected.TraceHash:x16}",
-            summary);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("testbed: --write-fail: scenario 'keepalive' has no such knob", Assert.Single(run.ErrorLines));
     }
 
     [Fact]
-    public async Task Without_a_seed_the_run_uses_the_default_seed_the_help_names()
+    public async Task A_good_run_prints_the_runners_summary_line()
     {
-        var help = await SimulateAsync("--help");
-        var run = await SimulateAsync(ScenarioArgs(Small));
+        var expected = Runner.Run(Small, new RunOptions { Trace = true });
 
-        Assert.Contains(help.Output.Split('\n'), line => line.Contains("--seed", StringComparison.Ordinal) && line.Contains($"(default {SimulateCommand.DefaultSeed})", StringComparison.Ordinal));
-        Assert.StartsWith($"seed={SimulateCommand.DefaultSeed} ", run.Output, StringComparison.Ordinal);
-        Assert.Contains($"trace_hash={Small.Run(SimulateCommand.DefaultSeed).TraceHash:x16}", run.Output, StringComparison.Ordinal);
+        var run = await TestbedCli.RunAsync(["simulate", .. Small.ToArgs()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.ErrorLines);
+        Assert.Equal(expected.Summary(), Assert.Single(run.OutputLines));
+        Assert.StartsWith("scenario=keepalive seed=7 result=pass requests=6 ", expected.Summary(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_seed_or_a_scenario_the_run_uses_the_defaults_the_help_names()
+    {
+        var help = await TestbedCli.RunAsync("simulate", "--help");
+        var run = await TestbedCli.RunAsync("simulate");
+
+        Assert.Contains(help.OutputLines, line => line.Contains("--seed", StringComparison.Ordinal) && line.Contains("(default 1)", StringComparison.Ordinal));
+        Assert.Equal(Runner.Run(new RunSpec("http", 1), new RunOptions { Trace = true }).Summary(), Assert.Single(run.OutputLines));
+    }
+
+    [Fact]
+    public async Task Explain_prints_every_knob_of_the_plan_with_its_value_and_whether_it_was_set_or_drawn()
+    {
+        var run = await TestbedCli.RunAsync("simulate", "--seed", "3", "--write-fail", "0.25", "--explain");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(run.OutputLines, line => line.StartsWith("write-fail ", StringComparison.Ordinal) && line.Contains(" 0.25 ", StringComparison.Ordinal) && line.Contains(" set ", StringComparison.Ordinal));
+        Assert.Contains(run.OutputLines, line => line.StartsWith("loops ", StringComparison.Ordinal) && line.Contains(" drawn ", StringComparison.Ordinal));
+        Assert.Equal(Runner.Run(new RunSpec("http", 3)).Plan.Entries.Count, run.OutputLines.Count(line => line.Contains(" drawn ", StringComparison.Ordinal) || line.Contains(" set ", StringComparison.Ordinal)));
     }
 
     [Fact]
     public async Task Trace_dash_writes_the_exact_trace_to_stdout_and_the_summary_to_stderr()
     {
-        var expected = Small.Run(3);
+        var expected = Runner.Run(Small, new RunOptions { Trace = true });
 
-        var run = await SimulateAsync([.. ScenarioArgs(Small, seed: 3), "--trace", "-"]);
+        var run = await TestbedCli.RunAsync(["simulate", .. Small.ToArgs(), "--trace", "-"]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(expected.Trace, run.Output);
-        Assert.StartsWith("seed=3 ", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(expected.Summary(), Assert.Single(run.ErrorLines));
     }
 
     [Fact]
-    public async Task Trace_file_receives_the_exact_trace()
+    public async Task A_broken_invariant_names_it_gives_its_replay_command_and_the_trace_tail_and_writes_the_trace_file()
     {
-        var expected = Small.Run(3);
+        var failing = Small.With(Testbed.Simulator.Faults.Knobs.MaxEvents, 20);
         var file = Path.GetTempFileName();
         try
         {
-            var run = await SimulateAsync([.. ScenarioArgs(Small, seed: 3), "--trace", file]);
+            var run = await TestbedCli.RunAsync(["simulate", .. failing.ToArgs(), "--trace", file]);
 
-            Assert.Equal(0, run.ExitCode);
-            Assert.Equal(expected.Trace, File.ReadAllText(file));
-            Assert.StartsWith("seed=3 ", run.Output, StringComparison.Ordinal);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("result=fail:liveness", run.Output, StringComparison.Ordinal);
+            Assert.StartsWith("testbed: seed 7 broke liveness at event ", run.ErrorLines[0], StringComparison.Ordinal);
+            Assert.Contains("did not settle within 20 events", run.ErrorLines[0], StringComparison.Ordinal);
+            var hash = Runner.Run(failing, new RunOptions { Trace = true }).TraceHash!.Value;
+            Assert.Equal($"  replay: testbed replay {failing} --expect-hash {hash:x16}", run.ErrorLines[1]);
+            Assert.Contains(run.ErrorLines, line => line.StartsWith("  the last ", StringComparison.Ordinal));
+            var trace = File.ReadAllText(file);
+            Assert.StartsWith($"# testbed simulation trace v2\n# seed 7\n# spec {failing.ToJson()}\n", trace, StringComparison.Ordinal);
         }
         finally
         {
             File.Delete(file);
         }
-    }
-
-    [Fact]
-    public async Task A_failed_scenario_is_one_line_naming_the_seed_and_how_to_replay_it_and_exit_code_1()
-    {
-        var run = await SimulateAsync([.. ScenarioArgs(Small, seed: 9), "--max-events", "20"]);
-
-        Assert.Equal(1, run.ExitCode);
-        Assert.Empty(run.Output);
-        var line = Assert.Single(run.ErrorLines);
-        Assert.StartsWith("testbed: seed 9 failed: ", line, StringComparison.Ordinal);
-        Assert.Contains("testbed simulate --seed 9 --connections 3 --requests 2 --bytes 500 --max-events 20", line, StringComparison.Ordinal);
-        Assert.Throws<SimulationException>(() => Small.Run(9, new SimulationOptions { MaxEventsPerRun = 20 }));
-    }
-
-    private static string[] ScenarioArgs(KeepAliveScenario scenario, ulong? seed = null) =>
-    [
-        .. seed is { } s ? new[] { "--seed", s.ToString(CultureInfo.InvariantCulture) } : [],
-        "--connections", scenario.Connections.ToString(CultureInfo.InvariantCulture),
-        "--requests", scenario.RequestsPerConnection.ToString(CultureInfo.InvariantCulture),
-        "--bytes", scenario.ResponseBytes.ToString(CultureInfo.InvariantCulture),
-    ];
-
-    private static string Seconds(long micros) => string.Create(CultureInfo.InvariantCulture, $"{micros / 1_000_000}.{micros % 1_000_000:D6}");
-
-    private static async Task<(int ExitCode, string Output, string[] ErrorLines)> SimulateAsync(params string[] args)
-    {
-        var output = new StringWriter { NewLine = "\n" };
-        var error = new StringWriter { NewLine = "\n" };
-
-        var exitCode = await TestbedCommandLine.RunAsync(["simulate", .. args], error, output);
-
-        return (exitCode, output.ToString(), error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

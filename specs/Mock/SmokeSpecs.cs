@@ -29,7 +29,9 @@ public sealed class SmokeSpecs
     [Fact]
     public void Standard_scenario_serves_every_request()
     {
-        var result = new Testbed.Simulator.Scenarios.KeepAliveScenario { Connections = 10, RequestsPerConnection = 3 }.Run(7);
+        var spec = new Testbed.Simulator.Runs.RunSpec("keepalive", 7, new Dictionary<string, long?> { ["connections"] = 10, ["requests"] = 3 });
+        var result = Testbed.Simulator.Runs.Runner.Run(spec);
+        Assert.True(result.Passed, result.Failure?.Detail);
         Assert.Equal(30, result.Requests);
     }
 }

@@ -23,7 +23,7 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
     {
     }
 
-    private void Log(LogLevel level, EventId eventId, string message, Exception? exception)
+    private void Log(LogLevel level, EventId eventId, string message, Exception? exception, IReadOnlyList<KeyValuePair<string, object?>> fields)
     {
         var suffix = exception is null ? string.Empty : $" [{exception.GetType().Name}: {exception.Message}]";
         simulation.Trace.Add($"log {level} {message}{suffix}");
@@ -33,8 +33,8 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
         }
 
         simulation.Notify(
-            static (o, a) => o.Logged(a.Level, a.EventId, a.Message, a.Exception),
-            (Level: level, EventId: eventId, Message: message, Exception: exception));
+            static (o, a) => o.Logged(a.Level, a.EventId, a.Message, a.Exception, a.Fields),
+            (Level: level, EventId: eventId, Message: message, Exception: exception, Fields: fields));
     }
 
     private sealed class TraceLogger(TraceLoggerProvider owner) : ILogger
@@ -50,7 +50,8 @@ public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                owner.Log(logLevel, eventId, WithoutEndPoints(state, formatter(state, exception)), exception);
+                IReadOnlyList<KeyValuePair<string, object?>> fields = state is IEnumerable<KeyValuePair<string, object?>> values ? [.. values] : [];
+                owner.Log(logLevel, eventId, WithoutEndPoints(state, formatter(state, exception)), exception, fields);
             }
         }
 

@@ -112,6 +112,9 @@ public sealed partial class SimConnection
 
     internal TcpState? Server { get; set; }
 
+    /// <summary>The server's handle for this connection, once accepted: how an observer matches it to the engine's connection.</summary>
+    public UvStreamHandle? ServerHandle => Server?.Handle as UvStreamHandle;
+
     /// <summary>The connection's network stream (<c>net.kN</c>): latencies and the cuts a spec asks for.</summary>
     internal ChoiceStream NetworkChoices => _net;
 

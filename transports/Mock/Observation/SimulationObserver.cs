@@ -162,8 +162,8 @@ public abstract class SimulationObserver : IServerEvents
     {
     }
 
-    // The engine's log.
-    public virtual void Logged(LogLevel level, EventId eventId, string message, Exception? exception)
+    /// <summary>The engine logged; <paramref name="fields"/> are the message's structured values (its <c>Id</c>, ...).</summary>
+    public virtual void Logged(LogLevel level, EventId eventId, string message, Exception? exception, IReadOnlyList<KeyValuePair<string, object?>> fields)
     {
     }
 }

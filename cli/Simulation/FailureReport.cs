@@ -1,0 +1,22 @@
+using Testbed.Simulator.Runs;
+
+namespace Testbed.Cli.Simulation;
+
+/// <summary>How a broken invariant is told to a user: what broke and where, the command that replays it, the trace's tail.</summary>
+internal static class FailureReport
+{
+    public static void Write(TextWriter output, RunResult result, bool withTail = true)
+    {
+        var failure = result.Failure!;
+        output.WriteLine($"testbed: seed {result.Spec.Seed} broke {failure.Invariant} at event {failure.EventNumber} ({failure.VirtualTime} s): {failure.Detail}");
+        output.WriteLine($"  replay: {ReplayLine.For(result.Spec, result.TraceHash)}");
+        if (withTail && failure.TraceTail.Count > 0)
+        {
+            output.WriteLine($"  the last {failure.TraceTail.Count} trace lines:");
+            foreach (var line in failure.TraceTail)
+            {
+                output.WriteLine("    " + line);
+            }
+        }
+    }
+}

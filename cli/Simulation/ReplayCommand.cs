@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using Testbed.Simulator.Runs;
+using Testbed.Simulator.Traces;
+
+namespace Testbed.Cli.Simulation;
+
+/// <summary>
+/// <c>testbed replay [SPEC FLAGS | --trace FILE] [--expect-hash H] [--tail N]</c>: runs a spec again with the trace
+/// on, prints the trace up to the violation on stdout, and says on stderr whether it is the run it was meant to
+/// be: the same trace hash as <c>--expect-hash</c>, or the same trace as the file it was read from.
+/// </summary>
+internal static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var spec = new SpecOptions(withSeed: true);
+        var trace = new Option<FileInfo?>("--trace") { Description = "Replay the run whose trace this is: its header holds the spec", HelpName = "FILE" };
+        trace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
+            {
+                r.AddError($"--trace: file not found: {file.FullName}");
+            }
+        });
+        var expectHash = new Option<ulong?>("--expect-hash")
+        {
+            Description = "The trace hash of the original run (as sweep and simulate print it)",
+            HelpName = "HASH",
+            CustomParser = r =>
+            {
+                if (r.Tokens is [var token] && ulong.TryParse(token.Value, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash))
+                {
+                    return hash;
+                }
+
+                r.AddError($"--expect-hash: '{string.Join(' ', r.Tokens.Select(t => t.Value))}' is not a 16-digit hexadecimal trace hash");
+                return null;
+            },
+        };
+        var tail = new Option<int?>("--tail")
+        {
+            Description = "Print only the last N lines of the trace",
+            CustomParser = r => WholeNumberFlag.Parse(r, "--tail", 1, int.MaxValue),
+        };
+        var command = new Command("replay", "Run a seed again with the trace on, print the trace up to the violation, and compare it with the original") { trace, expectHash, tail };
+        spec.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(trace) is not null && (r.GetResult(spec.Seed!) is not null || r.GetValue(expectHash) is not null))
+            {
+                r.AddError("--trace: a trace file holds its own spec and its own trace; give it alone, without --seed or --expect-hash");
+            }
+        });
+        command.SetAction(parsed => Run(parsed, spec, parsed.GetValue(trace), parsed.GetValue(expectHash), parsed.GetValue(tail)));
+        return command;
+    }
+
+    private static int Run(ParseResult parsed, SpecOptions options, FileInfo? traceFile, ulong? expectHash, int? tail)
+    {
+        var output = parsed.InvocationConfiguration.Output;
+        var error = parsed.InvocationConfiguration.Error;
+        var original = string.Empty;
+        var spec = options.Read(parsed);
+        if (traceFile is not null)
+        {
+            if (!TraceFile.TryRead(traceFile.FullName, out var fromFile, out original, out var problem))
+            {
+                error.WriteLine("testbed: " + problem);
+                return TestbedCommandLine.UsageError;
+            }
+
+            spec = fromFile!;
+        }
+
+        var result = Runner.Run(spec, new RunOptions { Trace = true });
+        var lines = result.Trace!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var line in tail is { } n ? lines[Math.Max(0, lines.Length - n)..] : lines)
+        {
+            output.WriteLine(line);
+        }
+
+        error.WriteLine(result.Summary());
+        if (result.Failure is not null)
+        {
+            FailureReport.Write(error, result, withTail: false);
+        }
+
+        var same = Compare(error, result, traceFile is null ? null : original, expectHash);
+        return result.Failure is null && same ? 0 : 1;
+    }
+
+    private static bool Compare(TextWriter error, RunResult result, string? original, ulong? expectHash)
+    {
+        if (original is not null)
+        {
+            var divergence = TraceDiff.FirstDivergence(original, result.Trace!);
+            error.WriteLine(divergence is null ? "the replay's trace is the original's, line for line" : "the replay differs from the original: " + divergence.Describe("original", "replay"));
+            return divergence is null;
+        }
+
+        if (expectHash is { } hash)
+        {
+            var same = hash == result.TraceHash;
+            error.WriteLine(same
+                ? $"the replay's trace hash {hash:x16} is the original's"
+                : $"the replay's trace hash {result.TraceHash:x16} differs from the original's {hash:x16}: the engine, the mock or the scenario changed since");
+            return same;
+        }
+
+        return true;
+    }
+}

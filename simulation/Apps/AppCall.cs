@@ -1,0 +1,82 @@
+using System.Globalization;
+using Testbed.Engine.App;
+
+namespace Testbed.Simulator.Apps;
+
+/// <summary>
+/// One request as an app under test handles it: the context, the query, the virtual clock, and a record of what
+/// the app is doing, so the run can tell when an app never finished or a write of its never completed.
+/// </summary>
+public sealed class AppCall
+{
+
+    internal AppCall(SimApp app, HttpContext context, TimeProvider time)
+    {
+        App = app;
+        Context = context;
+        Time = time;
+        Query = new QueryString(context.Request.QueryString);
+        RequestId = context.Request.Headers["X-Request"] ?? string.Empty;
+        context.RequestAborted.Register(static call => ((AppCall)call!).SawAbort = true, this);
+    }
+
+    public SimApp App { get; }
+
+    public HttpContext Context { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>The client's name for the request (<c>k3.2</c>: connection k3, its second request).</summary>
+    public string RequestId { get; }
+
+    /// <summary>Writes and flushes the app started that have not completed yet.</summary>
+    public int WritesPending { get; private set; }
+
+    public bool Finished { get; internal set; }
+
+    /// <summary>RequestAborted fired while the app ran.</summary>
+    public bool SawAbort { get; private set; }
+
+    /// <summary>What the client asked the app to do.</summary>
+    public QueryString Query { get; }
+
+    /// <summary>Writes to the response, counting the write as pending until its task completes.</summary>
+    public Task WriteAsync(ReadOnlyMemory<byte> data) => Track(Context.Response.WriteAsync(data));
+
+    public Task FlushAsync() => Track(Context.Response.FlushAsync());
+
+    /// <summary>Writes <paramref name="count"/> bytes of <see cref="Pattern"/> from <paramref name="offset"/> in one write.</summary>
+    public Task WritePatternAsync(long offset, int count) => WriteAsync(Pattern.Bytes(offset, count));
+
+    public void SetContentLength(long length) => Context.Response.Headers["Content-Length"] = length.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Reads the whole request body.</summary>
+    public async Task<byte[]> ReadBodyAsync()
+    {
+        using var body = new MemoryStream();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await Context.Request.Body.ReadAsync(buffer)) > 0)
+        {
+            body.Write(buffer, 0, n);
+        }
+
+        return body.ToArray();
+    }
+
+    /// <summary>Waits <paramref name="milliseconds"/> of virtual time.</summary>
+    public Task DelayAsync(int milliseconds) => milliseconds <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(milliseconds), Time);
+
+    private async Task Track(Task write)
+    {
+        WritesPending++;
+        try
+        {
+            await write;
+        }
+        finally
+        {
+            WritesPending--;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using Testbed.Engine.Infrastructure;
+using Testbed.Simulator.Apps;
+using Testbed.Simulator.Faults;
+using Testbed.Transports.Mock.Choices;
+
+namespace Testbed.Simulator.Clients;
+
+/// <summary>
+/// Draws what one client of the default scenario will do, from its own stream (<c>client.kN</c>) and the plan's
+/// client and app knobs: each request's app, method, version, body and framing, its malformation, idle stretches
+/// and pipelining, and where the client breaks off. Everything is drawn before the client connects.
+/// </summary>
+public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes sizes, IReadOnlyList<SimApp> apps)
+{
+    private static readonly long[] ContinueWaits = [1_000, 50_000, 1_000_000, 3_000_000];
+
+    private readonly SimApp[] _steady = [.. apps.Where(a => a is PlainApp or EchoApp or BytesApp or NoReadApp or StartingApp)];
+    private readonly SimApp[] _faulty = [.. apps.Where(a => a is FailApp or MismatchApp)];
+    private readonly SimApp[] _slow = [.. apps.Where(a => a is SlowApp or WatchApp)];
+
+    public ClientScript Draw(ChoiceStream client, string name)
+    {
+        var count = 1 + (int)client.Choose("requests", plan.Count(Knobs.Requests));
+        var steps = new List<ScriptStep>(count);
+        for (var i = 0; i < count; i++)
+        {
+            steps.Add(DrawStep(client, $"{name}.{i + 1}"));
+        }
+
+        var ending = client.Chance("half-close", plan.Chance(Knobs.HalfClose)) ? ClientEnding.HalfCloseEarly
+            : client.Chance("stay-open", 0.2) ? ClientEnding.StayOpen
+            : ClientEnding.Close;
+        return new ClientScript(steps, ending, DrawDisruption(client, steps), client.Choose("start", 20_000));
+    }
+
+    private ScriptStep DrawStep(ChoiceStream client, string id)
+    {
+        var app = DrawApp(client);
+        var method = client.Choose("method", 20) switch
+        {
+            < 10 => "GET",
+            < 13 => "HEAD",
+            _ => "POST",
+        };
+        var http10 = client.Chance("http10", plan.Chance(Knobs.Http10));
+        var body = method == "POST" ? Pattern.Bytes(1000, sizes.Draw(client, "body")) : [];
+        var chunks = method == "POST" && !http10 && client.Chance("chunked", 0.4) ? Chunks(client, body.Length) : null;
+        var request = new RequestPlan
+        {
+            Id = id,
+            Method = method,
+            Target = app.DrawTarget(client, sizes),
+            App = app,
+            Http10 = http10,
+            ConnectionClose = client.Chance("close", plan.Chance(Knobs.ConnectionClose)),
+            KeepAlive10 = http10 && client.Chance("keep-alive10", 0.5),
+            ExpectContinue = method == "POST" && client.Chance("expect", plan.Chance(Knobs.ExpectContinue)),
+            Body = body,
+            ChunkSizes = chunks,
+        };
+        if (client.Chance("malformed", plan.Chance(Knobs.Malformed)))
+        {
+            var applicable = Malformation.All.Where(m => m.AppliesTo(request, limits)).ToList();
+            request = WithMalformation(request, client.Pick("malformation", applicable));
+        }
+
+        request.Encode(limits);
+        var step = new ScriptStep(request, ResponseOracle.Expect(request, limits))
+        {
+            PipelineWithNext = client.Chance("pipeline", plan.Chance(Knobs.Pipeline)),
+            ContinueWaitMicros = client.Pick("continue-wait", ContinueWaits),
+        };
+        return client.Chance("idle", plan.Chance(Knobs.Idle)) ? WithIdle(client, step) : step;
+    }
+
+    private SimApp DrawApp(ChoiceStream client)
+    {
+        if (client.Chance("app-fault", plan.Chance(Knobs.AppFaults)))
+        {
+            return client.Pick("app", _faulty);
+        }
+
+        return client.Chance("slow", plan.Chance(Knobs.SlowApps)) ? client.Pick("app", _slow) : client.Pick("app", _steady);
+    }
+
+    /// <summary>An idle stretch before the request or inside its head, short of its timeout or past it.</summary>
+    private ScriptStep WithIdle(ChoiceStream client, ScriptStep step)
+    {
+        if (client.Chance("idle.in-head", 0.5))
+        {
+            var timeout = Micros(limits.RequestHeadersTimeout);
+            return step with
+            {
+                IdleInHeadAt = 1 + (int)client.Choose("idle.at", Math.Max(1, step.Request.Head.Length - 2)),
+                IdleInHeadMicros = client.Pick("idle.for", [100_000, timeout - 1_000_000, timeout + 2_000_000]),
+            };
+        }
+
+        var keepAlive = Micros(limits.KeepAliveTimeout);
+        return step with { IdleBefore = client.Pick("idle.for", [100_000, keepAlive - 1_000_000, keepAlive + 1_000_000, keepAlive + 3_000_000]) };
+    }
+
+    /// <summary>Where the client breaks off, if it does: a reset, or a half-close inside a request.</summary>
+    private Disruption? DrawDisruption(ChoiceStream client, List<ScriptStep> steps)
+    {
+        var exchange = (int)client.Choose("disrupt.exchange", steps.Count);
+        var wire = steps[exchange].Request.Head.Length + steps[exchange].Request.BodyWire.Length;
+        if (client.Chance("reset", plan.Chance(Knobs.ClientReset)))
+        {
+            return client.Chance("reset.in-request", 0.5)
+                ? new Disruption(DisruptionKind.Reset, exchange, (int)client.Choose("reset.at", wire), 0)
+                : new Disruption(DisruptionKind.Reset, exchange, null, sizes.Draw(client, "reset.after"));
+        }
+
+        return client.Chance("eof", plan.Chance(Knobs.ClientEof)) && wire > 1
+            ? new Disruption(DisruptionKind.Eof, exchange, 1 + (int)client.Choose("eof.at", wire - 1), 0)
+            : null;
+    }
+
+    private static int[] Chunks(ChoiceStream client, int length)
+    {
+        var chunks = new List<int>();
+        var left = length;
+        while (left > 0)
+        {
+            var scale = client.Choose("chunk.scale", 3) switch
+            {
+                0 => 16,
+                1 => 4096,
+                _ => 70_000,
+            };
+            var size = 1 + (int)client.Choose("chunk", Math.Min(left, scale));
+            chunks.Add(size);
+            left -= size;
+        }
+
+        return [.. chunks];
+    }
+
+    private static RequestPlan WithMalformation(RequestPlan request, Malformation malformation) => new()
+    {
+        Id = request.Id,
+        Method = request.Method,
+        Target = request.Target,
+        App = request.App,
+        Http10 = request.Http10,
+        ConnectionClose = request.ConnectionClose,
+        KeepAlive10 = request.KeepAlive10,
+        ExpectContinue = request.ExpectContinue,
+        Body = request.Body,
+        ChunkSizes = request.ChunkSizes,
+        Malformation = malformation,
+    };
+
+    private static long Micros(TimeSpan span) => span.Ticks / 10;
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Testbed.Engine.Connections;
+using Testbed.Simulator.Clients;
+using Testbed.Simulator.Runs;
+using Testbed.Transports.Mock;
+
+namespace Testbed.Simulator.Invariants;
+
+/// <summary>Compares a response's head, as it arrived, with what the exchange's oracle expects.</summary>
+internal static class ResponseChecks
+{
+    public static bool SaysClose(ParsedResponse response) => HasToken(response.Header("Connection"), "close");
+
+    /// <summary>
+    /// What the response to <paramref name="exchange"/> must be, now that it arrived: the oracle's answer, or the
+    /// engine's own error answer where the run made one due: a 408 when the request-headers timeout fired inside the
+    /// head, a 400 when the client half-closed inside the request, a 413 for a body over the limit.
+    /// </summary>
+    public static ExpectedResponse Effective(RunContext run, ClientExchange exchange)
+    {
+        var status = exchange.Response!.Status;
+        var timedOut = status == 408 && exchange.Step.IdleInHeadAt is not null
+            && run.Connections.Find(exchange.Client.Connection)?.TimedOut.Contains(ConnectionTimeout.RequestHeaders) == true;
+        var brokeOff = status == 400 && exchange.Client.Script.Disruption is { Kind: DisruptionKind.Eof, InRequest: not null } eof && eof.Exchange == exchange.Index;
+
+        // An app that reads a body too large as it answers is refused before or after its first write, as the reads fall.
+        var tooLarge = status == 413 && exchange.Request.Body.Length > run.ServerOptions.Limits.MaxRequestBodySize;
+        return timedOut || brokeOff || tooLarge
+            ? new ExpectedResponse { Status = status, Framing = ExpectedFraming.ContentLength, ContentLength = 0, MustClose = true }
+            : exchange.Expected;
+    }
+
+    /// <summary>What is wrong with the head of <paramref name="exchange"/>'s response against <paramref name="expected"/>, or null.</summary>
+    public static string? HeadProblem(RunContext run, ClientExchange exchange, ExpectedResponse expected)
+    {
+        var response = exchange.Response!;
+        if (response.Status != expected.Status)
+        {
+            return $"status {response.Status}, expected {expected.Status}";
+        }
+
+        if (response.Version != "HTTP/1.1" && !(response.Version == "HTTP/1.0" && exchange.Request.Http10))
+        {
+            return $"a {response.Version} status line to an HTTP/1.{(exchange.Request.Http10 ? 0 : 1)} request";
+        }
+
+        if (response.Header("Server") != run.ServerOptions.ServerHeader)
+        {
+            return $"Server '{response.Header("Server")}', expected '{run.ServerOptions.ServerHeader}'";
+        }
+
+        if (DateProblem(run, exchange, response.Header("Date")) is { } date)
+        {
+            return date;
+        }
+
+        var length = response.Header("Content-Length");
+        var expectedLength = expected.ContentLength?.ToString(CultureInfo.InvariantCulture);
+        if (length != expectedLength)
+        {
+            return $"Content-Length '{length ?? "none"}', expected '{expectedLength ?? "none"}'";
+        }
+
+        var chunked = response.Header("Transfer-Encoding") == "chunked";
+        if (chunked != expected.SaysChunked)
+        {
+            return $"Transfer-Encoding '{response.Header("Transfer-Encoding") ?? "none"}', expected '{(expected.SaysChunked ? "chunked" : "none")}'";
+        }
+
+        var closes = SaysClose(response);
+        if (expected.MustClose && !closes)
+        {
+            return "no Connection: close, though the connection cannot be kept";
+        }
+
+        if (closes && !expected.MustClose && !MayClose(run, exchange))
+        {
+            return "Connection: close, though the connection could be kept";
+        }
+
+        if (expected.SaysKeepAlive && !closes && !HasToken(response.Header("Connection"), "keep-alive"))
+        {
+            return "no Connection: keep-alive to an HTTP/1.0 client that asked for it";
+        }
+
+        foreach (var (name, value) in expected.Headers)
+        {
+            if (response.Header(name) != value)
+            {
+                return $"{name} '{response.Header(name)}', expected '{value}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A close the oracle did not require, but the server may choose: it is stopping, or a 100 was owed and never sent.</summary>
+    private static bool MayClose(RunContext run, ClientExchange exchange) =>
+        (run.StopBeganAt is { } stop && exchange.HeadAt >= stop)
+        || (CloseCauses.AwaitedContinueUnread(exchange) && exchange.Interims.Count == 0);
+
+    /// <summary>The Date field is the virtual clock's, between the request going out and the head arriving (to the second).</summary>
+    private static string? DateProblem(RunContext run, ClientExchange exchange, string? date)
+    {
+        if (!DateTimeOffset.TryParseExact(date, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            return $"Date '{date}' is not an IMF-fixdate";
+        }
+
+        var sent = VirtualTimeProvider.Epoch.AddTicks(exchange.SentAt!.Value * 10);
+        var arrived = VirtualTimeProvider.Epoch.AddTicks(exchange.HeadAt!.Value * 10);
+        var earliest = sent.AddTicks(-(sent.Ticks % TimeSpan.TicksPerSecond));
+        return value < earliest || value > arrived ? $"Date '{date}' is outside the request's lifetime ({sent:O} to {arrived:O})" : null;
+    }
+
+    private static bool HasToken(string? value, string token) =>
+        value is not null && value.Split(',').Any(t => t.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using Testbed.Simulator.Faults;
+
+namespace Testbed.Simulator.Runs;
+
+/// <summary>
+/// A broken invariant, and where: its name, what was seen, the event number and virtual time, and (when the run
+/// was traced) the last lines of the trace up to it.
+/// </summary>
+public sealed record RunFailure(string Invariant, string Detail, long EventNumber, long VirtualMicros, IReadOnlyList<string> TraceTail)
+{
+    /// <summary>The virtual time as seconds with six decimals.</summary>
+    public string VirtualTime => (VirtualMicros / 1e6).ToString("0.000000", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether <paramref name="other"/> is the same violation: the same invariant at the same event.</summary>
+    public bool SameAs(RunFailure? other) => other is not null && other.Invariant == Invariant && other.EventNumber == EventNumber;
+}
+
+/// <summary>
+/// What one run gave: its verdict, its size (events, virtual time, requests the server started), what it covered,
+/// and its trace when it was traced.
+/// </summary>
+public sealed record RunResult(
+    RunSpec Spec,
+    FaultPlan Plan,
+    RunFailure? Failure,
+    long Events,
+    long VirtualMicros,
+    int Requests,
+    IReadOnlyList<string> Coverage,
+    ulong? TraceHash,
+    string? Trace)
+{
+    public bool Passed => Failure is null;
+
+    /// <summary>The same run, as far as anything but the trace can tell: the verdict, the events, the clock and the counts.</summary>
+    public bool SameOutcome(RunResult other) =>
+        Spec.Equals(other.Spec) && (Failure is null ? other.Failure is null : Failure.SameAs(other.Failure))
+        && Events == other.Events && VirtualMicros == other.VirtualMicros && Requests == other.Requests
+        && Coverage.SequenceEqual(other.Coverage);
+
+    /// <summary>One line of key=value pairs, for a shell or a sweep to grep.</summary>
+    public string Summary() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"scenario={Spec.Scenario} seed={Spec.Seed} result={(Passed ? "pass" : "fail:" + Failure!.Invariant)} requests={Requests} events={Events} virtual_seconds={VirtualMicros / 1e6:0.000000}{(TraceHash is { } hash ? $" trace_hash={hash:x16}" : string.Empty)}");
+}

@@ -1,0 +1,92 @@
+using Testbed.Simulator.Apps;
+using Testbed.Simulator.Clients;
+using Testbed.Simulator.Faults;
+using Testbed.Simulator.Runs;
+
+namespace Testbed.Simulator.Scenarios;
+
+/// <summary>
+/// The default scenario: a few clients of every kind (pipelining, 100-continue, HTTP/1.0, chunked bodies, idle
+/// stretches, malformed requests, resets) against every app (streaming, slow, faulty), in a world whose faults,
+/// limits and timeouts each seed draws for itself (swarm testing). Traffic runs under faults, with a graceful
+/// stop in the middle of it when the plan says so; then faults stop, the run must settle, and the server stops.
+/// </summary>
+public sealed class HttpScenario : Scenario
+{
+    private const int BodyCap = 300_000;
+
+    /// <summary>The longest the traffic runs under faults before they stop.</summary>
+    private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(10);
+
+    public override string Name => "http";
+
+    public override string Description => "Clients of every kind against every app, under a fault plan drawn from the seed";
+
+    public override IReadOnlyList<KnobDraw> Knobs { get; } =
+    [
+        KnobDraw.Between(Faults.Knobs.Connections, 1, 4),
+        KnobDraw.Between(Faults.Knobs.Requests, 1, 5),
+        KnobDraw.Fixed(Faults.Knobs.MaxEvents, 5_000_000),
+        new(Faults.Knobs.Loops, s => s.Chance("many", 0.4) ? 2 + s.Choose("extra", 2) : 1),
+        new(Faults.Knobs.ResponseBuffer, s => s.Chance("small", 0.6) ? s.Pick<long?>("value", [0, 1, 100, 1_000, 4_096, 16_384, null]) : 65_536),
+        new(Faults.Knobs.RequestBuffer, s => s.Chance("small", 0.4) ? s.Pick<long?>("value", [4_096, 9_000, 20_000, 65_536, null]) : 1_048_576),
+        new(Faults.Knobs.RequestLine, s => s.Chance("small", 0.3) ? s.Pick("value", [256, 1_024, 2_048]) : 8_192),
+        new(Faults.Knobs.HeaderBytes, s => s.Chance("small", 0.3) ? s.Pick("value", [512, 2_048, 8_192]) : 32_768),
+        new(Faults.Knobs.BodyLimit, s => s.Chance("small", 0.3) ? s.Pick<long?>("value", [0, 1, 100, 4_096, 65_536, null]) : 30_000_000),
+        new(Faults.Knobs.KeepAliveTimeout, s => s.Chance("short", 0.5) ? s.Between("value", (2, 20)) : 130),
+        new(Faults.Knobs.HeadersTimeout, s => s.Chance("short", 0.5) ? s.Between("value", (2, 10)) : 30),
+        new(Faults.Knobs.StopAt, s => s.Chance("on", 0.3) ? s.Between("value", (1, 300)) : 0),
+        KnobDraw.Swarm(Faults.Knobs.WriteDelay, KnobDraw.Percent(1), KnobDraw.Percent(10), KnobDraw.Percent(50)),
+        KnobDraw.Swarm(Faults.Knobs.WriteHold, KnobDraw.Percent(1), KnobDraw.Percent(10), KnobDraw.Percent(30)),
+        KnobDraw.Swarm(Faults.Knobs.WriteFail, KnobDraw.Percent(0.5), KnobDraw.Percent(2), KnobDraw.Percent(10)),
+        KnobDraw.Swarm(Faults.Knobs.Fragment, KnobDraw.Percent(5), KnobDraw.Percent(30), KnobDraw.Percent(100)),
+        KnobDraw.Swarm(Faults.Knobs.Coalesce, KnobDraw.Percent(20), KnobDraw.Percent(100)),
+        KnobDraw.Swarm(Faults.Knobs.ZeroRead, KnobDraw.Percent(5), KnobDraw.Percent(50)),
+        KnobDraw.Swarm(Faults.Knobs.AcceptError, KnobDraw.Percent(10), KnobDraw.Percent(50)),
+        KnobDraw.Swarm(Faults.Knobs.Jitter, 10, 100, 2_000),
+        KnobDraw.Swarm(Faults.Knobs.LateTimer, KnobDraw.Percent(10), KnobDraw.Percent(50)),
+        KnobDraw.Swarm(Faults.Knobs.Pipeline, KnobDraw.Percent(20), KnobDraw.Percent(60)),
+        KnobDraw.Swarm(Faults.Knobs.ExpectContinue, KnobDraw.Percent(20), KnobDraw.Percent(70)),
+        KnobDraw.Swarm(Faults.Knobs.Http10, KnobDraw.Percent(10), KnobDraw.Percent(40)),
+        KnobDraw.Swarm(Faults.Knobs.ConnectionClose, KnobDraw.Percent(10), KnobDraw.Percent(30)),
+        KnobDraw.Swarm(Faults.Knobs.HalfClose, KnobDraw.Percent(30), KnobDraw.Percent(100)),
+        KnobDraw.Swarm(Faults.Knobs.ClientReset, KnobDraw.Percent(10), KnobDraw.Percent(30)),
+        KnobDraw.Swarm(Faults.Knobs.ClientEof, KnobDraw.Percent(10), KnobDraw.Percent(30)),
+        KnobDraw.Swarm(Faults.Knobs.Malformed, KnobDraw.Percent(5), KnobDraw.Percent(20)),
+        KnobDraw.Swarm(Faults.Knobs.Idle, KnobDraw.Percent(10), KnobDraw.Percent(30)),
+        KnobDraw.Swarm(Faults.Knobs.AppFaults, KnobDraw.Percent(5), KnobDraw.Percent(20)),
+        KnobDraw.Swarm(Faults.Knobs.SlowApps, KnobDraw.Percent(10), KnobDraw.Percent(40)),
+    ];
+
+    public override void Run(RunContext run)
+    {
+        var plan = run.Plan;
+        var router = new AppRouter(run, AppRouter.Standard);
+        run.StartServer(router.HandleAsync, options => WorldPlan.Apply(plan, options));
+
+        var limits = run.ServerOptions.Limits;
+        var sizes = new Sizes(
+            [0, 1, 4_096, 65_536, limits.MaxResponseBufferSize ?? 0, limits.MaxRequestBufferSize ?? 0, limits.MaxRequestBodySize ?? 0],
+            BodyCap);
+        var scripts = new ScriptGenerator(plan, limits, sizes, router.Apps);
+        for (var i = 1; i <= plan.Count(Faults.Knobs.Connections); i++)
+        {
+            run.AddClient(scripts.Draw(run.Simulation.Stream("client.k" + i), "k" + i));
+        }
+
+        bool AllFinished() => run.Clients.All(c => c.Finished);
+        if (plan.Number(Faults.Knobs.StopAt) is var stopAt and > 0)
+        {
+            run.Simulation.TryRunUntil(AllFinished, TimeSpan.FromMilliseconds(stopAt), out _);
+            run.BeginStop();
+        }
+
+        run.Simulation.TryRunUntil(AllFinished, FaultPhase, out _);
+        run.EndFaults();
+
+        // Long enough for the longest idle stretch, then the keep-alive timeout it may cross, plus the slowest app.
+        var settle = (2 * limits.KeepAliveTimeout) + limits.RequestHeadersTimeout + TimeSpan.FromSeconds(30);
+        run.Settle("the clients, once faults stopped", AllFinished, settle);
+        run.StopServer(run.ServerOptions.ShutdownTimeout + TimeSpan.FromSeconds(5));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Testbed.Simulator.Runs;
+using Testbed.Simulator.Traces;
+
+namespace Testbed.Simulator.Sweeps;
+
+/// <summary>How a sweep runs: threads, progress, and which seeds are checked for determinism.</summary>
+public sealed class SweepOptions
+{
+    /// <summary>Dedicated threads, each running whole seeds; the results do not depend on it.</summary>
+    public int Jobs { get; init; } = 1;
+
+    /// <summary>Seeds whose run is repeated twice, traced, in fresh simulations, and compared; 0 for none.</summary>
+    public ulong DeterminismSample { get; init; }
+
+    /// <summary>Called (from any job's thread) after each seed with the number done so far and the failures so far.</summary>
+    public Action<long, long>? Progress { get; init; }
+
+    /// <summary>At most this many failing seeds are traced again for the report (the rest only counted).</summary>
+    public int TracedFailures { get; init; } = 20;
+}
+
+/// <summary>
+/// Runs one spec over a range of seeds on dedicated threads, untraced, then traces each failing seed again (which
+/// must break the same invariant at the same event) and, for a sample of seeds, checks that two fresh runs give
+/// the same trace and the same outcome as the sweep's. Seeds are results in seed order, whatever the job count.
+/// </summary>
+public static class Sweep
+{
+    public static SweepResult Run(RunSpec template, SeedRange seeds, SweepOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Jobs, 1);
+        var watch = Stopwatch.StartNew();
+        var results = new RunResult[seeds.Count];
+        long failures = 0;
+        long done = 0;
+        ForEach(options.Jobs, (long)seeds.Count, i =>
+        {
+            results[i] = Runner.Run(template.WithSeed(seeds[(ulong)i]));
+            var failed = results[i].Passed ? Interlocked.Read(ref failures) : Interlocked.Increment(ref failures);
+            options.Progress?.Invoke(Interlocked.Increment(ref done), failed);
+        });
+
+        var failing = results.Where(r => !r.Passed).Take(options.TracedFailures).ToArray();
+        var traced = new SweepFailure[failing.Length];
+        ForEach(options.Jobs, failing.Length, i => traced[i] = new SweepFailure(failing[i], Runner.Run(failing[i].Spec, new RunOptions { Trace = true })));
+
+        var sample = DeterminismSample(seeds, options.DeterminismSample);
+        var divergences = new Divergence?[sample.Length];
+        ForEach(options.Jobs, sample.Length, i => divergences[i] = CheckDeterminism(template.WithSeed(sample[i]), results[(long)(sample[i] - seeds.First)]));
+
+        return new SweepResult(template, seeds, options.Jobs, results, traced, [.. divergences.OfType<Divergence>()], sample.Length, watch.Elapsed);
+    }
+
+    /// <summary>Runs a seed twice more, traced, in fresh simulations; null when both traces and the untraced outcome agree.</summary>
+    public static Divergence? CheckDeterminism(RunSpec spec, RunResult untraced)
+    {
+        var first = Runner.Run(spec, new RunOptions { Trace = true });
+        var second = Runner.Run(spec, new RunOptions { Trace = true });
+        if (first.TraceHash != second.TraceHash)
+        {
+            var line = TraceDiff.FirstDivergence(first.Trace!, second.Trace!);
+            var lines = first.Trace!.Split('\n');
+            var at = (line?.LineNumber ?? 1) - 1;
+            return new Divergence(spec.Seed, "two traced runs gave different traces", line, lines[Math.Max(0, at - 5)..Math.Min(lines.Length, at)]);
+        }
+
+        return first.SameOutcome(untraced) ? null
+            : new Divergence(spec.Seed, $"the traced run ({first.Summary()}) differs from the untraced one ({untraced.Summary()})", null, []);
+    }
+
+    /// <summary>Every seed for a sample at least as large as the range, else that many spread evenly over it.</summary>
+    private static ulong[] DeterminismSample(SeedRange seeds, ulong sample)
+    {
+        if (sample == 0)
+        {
+            return [];
+        }
+
+        var count = Math.Min(sample, seeds.Count);
+        return [.. Enumerable.Range(0, (int)count).Select(i => seeds[(ulong)i * seeds.Count / count])];
+    }
+
+    /// <summary>Runs <paramref name="work"/> for 0..count-1 on <paramref name="jobs"/> dedicated threads (here on this one when 1).</summary>
+    private static void ForEach(int jobs, long count, Action<long> work)
+    {
+        long next = -1;
+        Exception? failure = null;
+        void Loop()
+        {
+            try
+            {
+                for (var i = Interlocked.Increment(ref next); i < count && failure is null; i = Interlocked.Increment(ref next))
+                {
+                    work(i);
+                }
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+            }
+        }
+
+        if (jobs == 1 || count <= 1)
+        {
+            Loop();
+        }
+        else
+        {
+            // Dedicated threads, not the pool: a simulation owns its thread and refuses work that reaches the pool.
+            var threads = Enumerable.Range(0, (int)Math.Min(jobs, count)).Select(j => new Thread(Loop) { Name = $"sweep-{j}", IsBackground = true }).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+        }
+
+        if (failure is not null)
+        {
+            throw new InvalidOperationException("a sweep job failed: " + failure.Message, failure);
+        }
+    }
+}
