@@ -30,7 +30,7 @@ public sealed class SocketOutput
     private readonly object _sync = new();
     private readonly OutputBuffer _pending;
     private readonly Queue<WriteWaiter> _waiters = new();
-    private readonly TaskCompletionSource _abortAnnounced = new();
+    private readonly List<TaskCompletionSource> _droppedBeforeAnnouncement = [];
     private readonly List<WriteBatch> _inFlight = [];
     private readonly Stack<UvWriteReq> _requests = new();
     private readonly Action<UvRequest, int> _onWriteCompleted;
@@ -85,9 +85,16 @@ public sealed class SocketOutput
             if (_end.Aborted || _end.DisconnectRequested)
             {
                 _trace.WriteAccepted(_connectionId, data.Length, _accepted, WriteOutcome.Dropped);
+                if (!_end.Aborted || _end.AbortAnnounced)
+                {
+                    return Task.CompletedTask;
+                }
 
-                // Not at once after an abort: a busy writer would spin through dropped writes before RequestAborted fired.
-                return _end.Aborted ? _abortAnnounced.Task : Task.CompletedTask;
+                // Not at once after an abort: a busy writer would spin through dropped writes before RequestAborted
+                // fired. Each write its own task: a task awaited twice sends all but one continuation to the thread pool.
+                var dropped = new TaskCompletionSource();
+                _droppedBeforeAnnouncement.Add(dropped);
+                return dropped.Task;
             }
 
             _pending.Append(data);
@@ -176,7 +183,15 @@ public sealed class SocketOutput
                 waiter.Completion.TrySetResult();
             }
 
-            _abortAnnounced.TrySetResult();
+            List<TaskCompletionSource> dropped;
+            lock (_sync)
+            {
+                _end.AbortAnnounced = true;
+                dropped = [.. _droppedBeforeAnnouncement];
+                _droppedBeforeAnnouncement.Clear();
+            }
+
+            dropped.ForEach(write => write.TrySetResult());
         }
     }
 
@@ -310,6 +325,7 @@ public sealed class SocketOutput
         public bool DisconnectRequested;
         public bool DisconnectStarted;
         public bool Aborted;
+        public bool AbortAnnounced;
     }
 
     private sealed class WriteWaiter(long end)

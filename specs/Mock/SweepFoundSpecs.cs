@@ -37,6 +37,32 @@ public sealed class SweepFoundSpecs
     }
 
     [Fact]
+    public void Writes_dropped_after_an_abort_and_awaited_together_complete_on_the_scheduler_not_the_thread_pool()
+    {
+        var sim = new Simulation(303);
+        var finished = false;
+        var server = SimulatedServer.Start(sim, async context =>
+        {
+            await context.Response.WriteAsync(new byte[10]);
+            var aborted = new TaskCompletionSource();
+            using var registration = context.RequestAborted.Register(() => aborted.TrySetResult());
+            await aborted.Task;
+
+            // Several writes at once, before the abort is announced to them: each must be a task of its own.
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => context.Response.WriteAsync(new byte[10])));
+            finished = true;
+        });
+        var client = server.Connect(holdWrites: true);
+        client.Send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        sim.RunUntilIdle();
+        client.WritesInFlight[0].Complete(Testbed.Engine.Networking.UvStatus.ECONNRESET);
+
+        sim.RunUntil(() => finished);
+        server.Stop();
+        Assert.Empty(server.Log.Problems);
+    }
+
+    [Fact]
     public void A_slow_reader_of_a_closing_response_gets_all_of_it_because_the_linger_starts_with_the_fin()
     {
         var sim = new Simulation(302);
