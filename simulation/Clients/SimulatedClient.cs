@@ -210,34 +210,54 @@ public sealed class SimulatedClient
             return;
         }
 
+        // Parse everything that arrived, then forget it at once: dropping bytes chunk by chunk would move the rest
+        // of the buffer every time, and a response of a million one-byte chunks would take minutes.
+        var parsed = 0;
+        try
+        {
+            parsed = Parse(Connection!.ReceivedSpan);
+        }
+        finally
+        {
+            if (!Finished)
+            {
+                Connection!.DiscardReceived(parsed);
+            }
+        }
+    }
+
+    /// <summary>Parses responses from <paramref name="data"/> for the exchanges awaiting them; returns the bytes done with.</summary>
+    private int Parse(ReadOnlySpan<byte> data)
+    {
+        var offset = 0;
         while (!Finished)
         {
-            var data = Connection!.ReceivedSpan;
+            var rest = data[offset..];
             if (!_awaiting.TryPeek(out var exchange))
             {
-                if (!data.IsEmpty)
+                if (!rest.IsEmpty)
                 {
-                    Garbage($"{data.Length} bytes arrived with no request outstanding");
+                    Garbage($"{rest.Length} bytes arrived with no request outstanding");
                 }
 
-                return;
+                return offset;
             }
 
-            var step = _parser.Advance(data, exchange.Request.IsHead, out var consumed);
+            var step = _parser.Advance(rest, exchange.Request.IsHead, out var consumed);
             if (step == ParseStep.Body)
             {
-                var (offset, length) = _parser.Body;
-                exchange.CheckBody(data.Slice(offset, length));
+                var (at, length) = _parser.Body;
+                exchange.CheckBody(rest.Slice(at, length));
             }
 
-            Connection.DiscardReceived(consumed);
+            offset += consumed;
             switch (step)
             {
                 case ParseStep.NeedMore:
-                    return;
+                    return offset;
                 case ParseStep.Malformed:
                     Garbage(_parser.Problem);
-                    return;
+                    return offset;
                 case ParseStep.Interim:
                     OnInterim(exchange);
                     break;
@@ -254,6 +274,8 @@ public sealed class SimulatedClient
 
             DisruptInResponse(exchange, step == ParseStep.Complete);
         }
+
+        return offset;
     }
 
     private void OnInterim(ClientExchange exchange)

@@ -75,6 +75,10 @@ public sealed class HttpScenario : Scenario
         }
 
         bool AllFinished() => run.Clients.All(c => c.Finished);
+
+        // Settled: every client is done, and the server has closed every connection whose client is (a server that
+        // keeps a reset connection open is as stuck as a client that never gets its answer).
+        bool Settled() => AllFinished() && run.Connections.All.All(c => c.Closed);
         if (plan.Number(Faults.Knobs.StopAt) is var stopAt and > 0)
         {
             run.Simulation.TryRunUntil(AllFinished, TimeSpan.FromMilliseconds(stopAt), out _);
@@ -86,7 +90,7 @@ public sealed class HttpScenario : Scenario
 
         // Long enough for the longest idle stretch, then the keep-alive timeout it may cross, plus the slowest app.
         var settle = (2 * limits.KeepAliveTimeout) + limits.RequestHeadersTimeout + TimeSpan.FromSeconds(30);
-        run.Settle("the clients, once faults stopped", AllFinished, settle);
+        run.Settle("the clients and their connections, once faults stopped", Settled, settle);
         run.StopServer(run.ServerOptions.ShutdownTimeout + TimeSpan.FromSeconds(5));
     }
 }

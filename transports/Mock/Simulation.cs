@@ -34,7 +34,7 @@ public sealed class Simulation
         Seed = seed;
         Options = options ?? new SimulationOptions();
         _choices = choices ?? new SeededChoices(seed);
-        Trace = new SimulationTrace(() => _now, Options.Trace);
+        Trace = new SimulationTrace(() => _now, Options.Trace, Options.MaxTraceChars);
         Trace.Header("testbed simulation trace v2");
         Trace.Header($"seed {seed}");
         Libuv = new MockLibuv(this);

@@ -6,6 +6,9 @@ public sealed class SimulationOptions
     /// <summary>Record the trace. Off in benchmarks and sweeps: events are then not even formatted.</summary>
     public bool Trace { get; set; } = true;
 
+    /// <summary>The most characters the trace keeps; past it the oldest event lines are dropped (its hash still covers them).</summary>
+    public int MaxTraceChars { get; set; } = SimulationTrace.DefaultMaxChars;
+
     /// <summary>Fewest and most microseconds before an automatic uv_write completes (the peer took the bytes).</summary>
     public (long Min, long Max) WriteLatency { get; set; } = (20, 200);
 

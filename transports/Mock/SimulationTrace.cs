@@ -13,16 +13,27 @@ public sealed class SimulationTrace
 {
     private readonly Func<long> _now;
     private readonly StringBuilder _text = new();
+    private readonly int _maxChars;
+    private int _headerLength;
+    private int _markerLength;
     private readonly Dictionary<object, string> _ids = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _counters = [];
     private long _sequence;
     private ulong _hash = 14695981039346656037UL;
 
-    internal SimulationTrace(Func<long> nowMicros, bool enabled)
+    internal SimulationTrace(Func<long> nowMicros, bool enabled, int maxChars = DefaultMaxChars)
     {
+        Invariant(maxChars >= 1024, "a trace needs room for its header");
         _now = nowMicros;
         Enabled = enabled;
+        _maxChars = maxChars;
     }
+
+    /// <summary>The text a trace keeps before it drops its oldest lines (the hash still covers every line).</summary>
+    public const int DefaultMaxChars = 64 * 1024 * 1024;
+
+    /// <summary>Event lines dropped from the front to keep the text under its cap.</summary>
+    public long Dropped { get; private set; }
 
     /// <summary>False in benchmarks and sweeps that only need a verdict: events are then not even formatted.</summary>
     public bool Enabled { get; }
@@ -43,6 +54,7 @@ public sealed class SimulationTrace
         if (Enabled)
         {
             Append("# " + line + "\n");
+            _headerLength = _text.Length;
         }
     }
 
@@ -70,6 +82,10 @@ public sealed class SimulationTrace
         Append(line.Text);
         Append("\n");
         line.Clear();
+        if (_text.Length > _maxChars)
+        {
+            DropOldestHalf();
+        }
     }
 
     /// <summary>
@@ -93,6 +109,23 @@ public sealed class SimulationTrace
 
     /// <summary>Forgets a subject (a closed handle), so the id table stays bounded in long runs.</summary>
     public void Forget(object subject) => _ids.Remove(subject);
+
+    /// <summary>
+    /// A run that runs away (millions of events before a liveness bound stops it) must not take the memory with
+    /// it: the oldest half of the event lines goes, and a marker says so. The header and the newest lines, where
+    /// a violation is, stay.
+    /// </summary>
+    private void DropOldestHalf()
+    {
+        var start = _headerLength + _markerLength;
+        var half = _text.ToString(start, (_text.Length - start) / 2);
+        var cut = half.LastIndexOf('\n') + 1;
+        Dropped += half.AsSpan(0, cut).Count('\n');
+        _text.Remove(_headerLength, _markerLength + cut);
+        var marker = $"# ... {Dropped} earlier event lines dropped: a trace keeps at most {_maxChars} characters\n";
+        _text.Insert(_headerLength, marker);
+        _markerLength = marker.Length;
+    }
 
     /// <summary>Writes <paramref name="value"/> (never negative here) in decimal, zero-padded to <paramref name="minDigits"/>.</summary>
     private static int WriteDigits(Span<char> destination, long value, int minDigits)
