@@ -99,9 +99,9 @@ public sealed class Connection : IInputEvents, IOutputEvents
     }
 
     /// <summary>Tears the connection down now (reset, write failure, app failure after the response started).</summary>
-    public void Abort(string reason)
+    public void Abort(AbortReason reason)
     {
-        _thread.Post(_ => AbortOnLoop(reason), null);
+        _thread.Post(_ => AbortOnLoop(reason, null), null);
     }
 
     /// <summary>Sets the deadline the heartbeat enforces; <see cref="ConnectionTimeout.None"/> clears it.</summary>
@@ -126,13 +126,13 @@ public sealed class Connection : IInputEvents, IOutputEvents
         }
 
         Logger.ConnectionIoFailed(Id, "read", _socket.Uv.ErrName(status));
-        AbortOnLoop("read failed: " + _socket.Uv.ErrName(status));
+        AbortOnLoop(AbortReason.ReadFailed, _socket.Uv.ErrName(status));
     }
 
     void IOutputEvents.OnWriteFailed(int status)
     {
         Logger.ConnectionIoFailed(Id, "write", _socket.Uv.ErrName(status));
-        AbortOnLoop("write failed: " + _socket.Uv.ErrName(status));
+        AbortOnLoop(AbortReason.WriteFailed, _socket.Uv.ErrName(status));
     }
 
     void IOutputEvents.OnShutdownSend()
@@ -166,7 +166,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
         }
     }
 
-    private void AbortOnLoop(string reason)
+    private void AbortOnLoop(AbortReason reason, string? status)
     {
         if (_aborted || _socket.IsClosing)
         {
@@ -174,7 +174,9 @@ public sealed class Connection : IInputEvents, IOutputEvents
         }
 
         _aborted = true;
-        Logger.ConnectionAborted(Id, reason);
+        var why = status is null ? reason.ToString() : $"{reason} ({status})";
+        Logger.ConnectionAborted(Id, why);
+        _context.Events.Aborting(Id, reason);
         EndState from;
         lock (_stateLock)
         {
@@ -189,7 +191,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
         // abort; RequestAborted fires before any write returns to the app, so a writer sees it when it resumes.
         Frame.OnAborted();
         Output.Abort(Frame.CancelRequest);
-        Input.Complete(new ConnectionAbortedException(reason));
+        Input.Complete(new ConnectionAbortedException(why));
         CloseSocket();
     }
 

@@ -52,7 +52,7 @@ internal sealed class Listener(LoopThread thread, ConnectionContext context, Con
     {
         foreach (var connection in _connections.Values.ToArray())
         {
-            connection.Abort("server stopping");
+            connection.Abort(AbortReason.ServerStopping);
         }
     }
 

@@ -75,6 +75,25 @@ public sealed class Frame
 
     private async Task ServeAsync()
     {
+        try
+        {
+            await ServeAndEndAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nothing may escape: the task is nobody's to observe. A bug here still closes the connection.
+            _context.Logger.FrameError(ex, _connection.Id);
+            Abort(AbortReason.FrameFailed);
+        }
+        finally
+        {
+            // The frame reads no more: with the writer completed at close too, the pipe returns its blocks to the pool.
+            _connection.Input.Reader.Complete();
+        }
+    }
+
+    private async Task ServeAndEndAsync()
+    {
         var lingering = true;
         try
         {
@@ -94,11 +113,6 @@ public sealed class Frame
         {
             lingering = false;
         }
-        catch (Exception ex)
-        {
-            _context.Logger.FrameError(ex, _connection.Id);
-            lingering = false;
-        }
 
         // An abort closes the connection itself; a graceful end on top of it would only race it.
         if (!_abortRequested)
@@ -108,7 +122,7 @@ public sealed class Frame
     }
 
     /// <summary>The response cannot be finished: tear the connection down instead of ending it gracefully.</summary>
-    private void Abort(string reason)
+    private void Abort(AbortReason reason)
     {
         _abortRequested = true;
         _connection.Abort(reason);
@@ -131,7 +145,7 @@ public sealed class Frame
         if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await CompleteResponseAsync(head, body).ConfigureAwait(false))
         {
             _context.Events.RequestEnded(_connection.Id, keepAlive: false);
-            Abort("response could not be completed");
+            Abort(AbortReason.ResponseIncomplete);
             return false;
         }
 
@@ -243,7 +257,7 @@ public sealed class Frame
         _context.Logger.BadRequest(_connection.Id, ex.StatusCode, ex.Message);
         if (_current is not null && _response.HasStarted)
         {
-            Abort("bad request after the response started");
+            Abort(AbortReason.BadRequestAfterResponseStarted);
             return;
         }
 

@@ -104,7 +104,19 @@ public sealed class RequestBodyReader
     private int CopyChunked(ReadResult result, Span<byte> destination)
     {
         var buffer = result.Buffer;
-        var n = _chunked!.Decode(buffer, destination, out var consumed);
+        int n;
+        SequencePosition consumed;
+        try
+        {
+            n = _chunked!.Decode(buffer, destination, out consumed);
+        }
+        catch
+        {
+            // A malformed chunk: the read must still end, or the reader is stuck mid-read for the drain or linger after.
+            _input.AdvanceTo(buffer.End);
+            throw;
+        }
+
         if (n > 0 || _chunked.IsComplete)
         {
             _input.AdvanceTo(consumed);

@@ -65,6 +65,9 @@ public interface IServerEvents
     /// <summary>An <c>End(ProduceEndType)</c> transition that happened (each at most once), or an abort.</summary>
     void EndTransition(long connection, string from, string to);
 
+    /// <summary>The connection is being torn down, and why; its EndTransition to Aborted follows.</summary>
+    void Aborting(long connection, AbortReason reason);
+
     private sealed class NoServerEvents : IServerEvents
     {
         public void ConnectionOpened(long connection, UvStreamHandle socket)
@@ -112,6 +115,10 @@ public interface IServerEvents
         }
 
         public void EndTransition(long connection, string from, string to)
+        {
+        }
+
+        public void Aborting(long connection, AbortReason reason)
         {
         }
     }

@@ -50,7 +50,7 @@ public sealed class SocketOutputFailureSpecs
 
         h.App(() =>
         {
-            h.Connection.Abort("spec");
+            h.Connection.Abort(Testbed.Engine.Connections.AbortReason.ResponseIncomplete);
             return 0;
         });
         h.RunUntilTraced("srv.end c1");
@@ -93,7 +93,7 @@ public sealed class SocketOutputFailureSpecs
         // The output stopped; closing the socket is the connection's part.
         h.App(() =>
         {
-            h.Connection.Abort("spec");
+            h.Connection.Abort(Testbed.Engine.Connections.AbortReason.ResponseIncomplete);
             return 0;
         });
         h.Settle();
@@ -112,7 +112,7 @@ public sealed class SocketOutputFailureSpecs
 
         h.App(() =>
         {
-            h.Connection.Abort("spec");
+            h.Connection.Abort(Testbed.Engine.Connections.AbortReason.ResponseIncomplete);
             return 0;
         });
         h.RunUntilTraced("srv.end c1");

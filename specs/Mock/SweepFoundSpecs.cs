@@ -85,4 +85,49 @@ public sealed class SweepFoundSpecs
         server.Stop();
         Assert.Empty(server.Log.Problems);
     }
+
+    [Fact]
+    public void A_connection_aborted_with_request_bytes_unread_gives_back_every_pool_block_its_input_held()
+    {
+        var sim = new Simulation(304);
+        var server = SimulatedServer.Start(sim, async context =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), sim.Time);
+            await MockApps.WriteTextAsync(context, "late");
+        });
+        var client = server.Connect();
+
+        client.Send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n" + new string('b', 1000));
+        sim.AdvanceBy(TimeSpan.FromMilliseconds(1));
+        client.Reset();
+        sim.RunUntil(() => client.ServerClosed);
+        sim.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        server.Stop();
+
+        Assert.Equal(0, server.Server.Memory.RentedBlocks);
+        Assert.Empty(server.Log.Problems);
+    }
+
+    [Fact]
+    public void A_malformed_chunk_gets_its_400_and_the_frame_still_ends_the_connection_when_the_client_does()
+    {
+        var sim = new Simulation(305);
+        var server = SimulatedServer.Start(sim, async context =>
+        {
+            await MockApps.ReadBodyAsync(context);
+            await MockApps.WriteTextAsync(context, "unreachable");
+        });
+        var client = server.Connect();
+
+        client.Send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        sim.RunUntil(() => client.ServerFinished);
+        Assert.StartsWith("HTTP/1.1 400 ", client.ReceivedText, StringComparison.Ordinal);
+        client.HalfClose();
+
+        // The frame reads the FIN in its linger and closes: well before the 2 s linger timeout would.
+        sim.RunUntil(() => client.ServerClosed, within: TimeSpan.FromMilliseconds(10));
+        server.Stop();
+        Assert.Equal(0, server.Server.Memory.RentedBlocks);
+        Assert.Empty(server.Log.Problems);
+    }
 }

@@ -81,6 +81,12 @@ internal sealed class TraceServerEvents(Simulation simulation) : IServerEvents
         simulation.Notify(static (o, a) => o.TimedOut(a.Connection, a.Timeout), (Connection: connection, Timeout: timeout));
     }
 
+    public void Aborting(long connection, AbortReason reason)
+    {
+        Trace.Add($"srv.abort c{connection} {reason}");
+        simulation.Notify(static (o, a) => o.Aborting(a.Connection, a.Reason), (Connection: connection, Reason: reason));
+    }
+
     public void EndTransition(long connection, string from, string to)
     {
         Trace.Add($"srv.end c{connection} {from}->{to}");

@@ -68,6 +68,10 @@ public abstract class SimulationObserver : IServerEvents
     {
     }
 
+    public virtual void Aborting(long connection, AbortReason reason)
+    {
+    }
+
     // The mock's libuv: what the engine's calls did and which callbacks it got.
 
     /// <summary>The engine accepted a client's connection.</summary>
