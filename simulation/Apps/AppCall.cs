@@ -65,7 +65,24 @@ public sealed class AppCall
     }
 
     /// <summary>Waits <paramref name="milliseconds"/> of virtual time.</summary>
-    public Task DelayAsync(int milliseconds) => milliseconds <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(milliseconds), Time);
+    public Task DelayAsync(int milliseconds) => PauseAsync(TimeSpan.FromMilliseconds(milliseconds));
+
+    /// <summary>
+    /// Waits <paramref name="span"/> of virtual time, to the microsecond: Task.Delay rounds to whole milliseconds,
+    /// and a shorter pause is what lets writes overlap with the socket's latency.
+    /// </summary>
+    public Task PauseAsync(TimeSpan span)
+    {
+        if (span <= TimeSpan.Zero)
+        {
+            return Task.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource();
+        ITimer? timer = null;
+        timer = Time.CreateTimer(_ => { timer!.Dispose(); done.TrySetResult(); }, null, span, Timeout.InfiniteTimeSpan);
+        return done.Task;
+    }
 
     private async Task Track(Task write)
     {

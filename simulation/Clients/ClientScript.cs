@@ -48,4 +48,9 @@ public sealed record ScriptStep(RequestPlan Request, ExpectedResponse Expected)
 }
 
 /// <summary>Everything a simulated client will do, drawn up front from its own stream.</summary>
-public sealed record ClientScript(IReadOnlyList<ScriptStep> Steps, ClientEnding Ending, Disruption? Disruption, long StartDelayMicros);
+public sealed record ClientScript(IReadOnlyList<ScriptStep> Steps, ClientEnding Ending, Disruption? Disruption, long StartDelayMicros)
+{
+    /// <summary>The virtual time the script spends waiting on purpose: its idle stretches, 100-continue waits and the apps' delays.</summary>
+    public TimeSpan PlannedWaits => TimeSpan.FromMicroseconds(
+        StartDelayMicros + Steps.Sum(step => step.IdleBefore + step.IdleInHeadMicros + step.ContinueWaitMicros + (step.Request.App.Answer(step.Request).Delay.Ticks / 10)));
+}

@@ -41,13 +41,14 @@ public sealed class Malformation
         new("unknown-coding", 400, (_, head, _) => InsertField(head, "Transfer-Encoding: gzip"), applies: (r, _) => r.ChunkedOrEmpty),
         new("two-lengths", 400, (r, head, _) => InsertField(head, $"Content-Length: {r.Body.Length + 1}"), applies: (r, _) => r.ChunkSizes is null && (r.Body.Length > 0 || r.Method == "POST")),
         new("length-and-chunked", 400, (r, head, _) => InsertField(head, "Transfer-Encoding: chunked"), applies: (r, _) => r.ChunkSizes is null && r.Body.Length > 0),
-        new("long-target", 414, (r, head, limits) => head.Replace(" " + r.Target + " ", " " + r.Target + (r.Target.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "pad=" + new string('p', limits.MaxRequestLineSize) + " ", StringComparison.Ordinal)),
-        new("huge-header", 431, (_, head, limits) => InsertField(head, "X-Pad: " + new string('h', limits.MaxRequestHeadersTotalSize))),
+        new("long-target", 414, (r, _, limits) => r.With(padLineTo: limits.MaxRequestLineSize + 1)),
+        new("huge-header", 431, (r, _, limits) => r.With(padHeadersTo: limits.MaxRequestHeadersTotalSize + 1)),
         new("body-too-large", 413, (r, head, limits) => head.Replace($"Content-Length: {r.Body.Length}\r\n", $"Content-Length: {limits.MaxRequestBodySize + 1}\r\n", StringComparison.Ordinal), applies: (r, limits) => limits.MaxRequestBodySize is not null && r.ChunkSizes is null && r.Method == "POST"),
         new("bad-chunk-size", 400, (_, head, _) => head, BadChunkSize, applies: (r, _) => r.ChunkSizes is not null && r.App.Answer(r).ReadsBody),
     ];
 
     /// <summary>Whether this kind can break <paramref name="request"/> (a missing Host is no fault in HTTP/1.0).</summary>
+    /// <remarks>A limit is broken by exactly one byte, where an off-by-one in the parser shows.</remarks>
     public bool AppliesTo(RequestPlan request, ServerLimits limits) => _applies(request, limits);
 
     /// <summary>Whether the break is in the body: the head is fine and the app's read of the body fails.</summary>

@@ -16,6 +16,17 @@ public static class ResponseOracle
             return Refused(malformation.Status);
         }
 
+        // Padded up to a limit is fine; one byte past it is not (the parser judges the line first).
+        if (request.LineLength > limits.MaxRequestLineSize)
+        {
+            return Refused(414);
+        }
+
+        if (request.HeaderSectionLength > limits.MaxRequestHeadersTotalSize)
+        {
+            return Refused(431);
+        }
+
         var answer = request.App.Answer(request);
         if (request.Body.Length > limits.MaxRequestBodySize)
         {

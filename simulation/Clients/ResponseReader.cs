@@ -9,6 +9,9 @@ public sealed record ParsedResponse(int Status, IReadOnlyList<KeyValuePair<strin
     /// <summary>The status line's version: HTTP/1.1, or HTTP/1.0 when the server echoes an HTTP/1.0 request's.</summary>
     public string Version { get; init; } = "HTTP/1.1";
 
+    /// <summary>The status line's reason phrase.</summary>
+    public string Reason { get; init; } = string.Empty;
+
     /// <summary>The last field named <paramref name="name"/> (any case), or null.</summary>
     public string? Header(string name)
     {
@@ -100,7 +103,10 @@ public static class ResponseReader
     internal static ParsedResponse ParseHead(ReadOnlySpan<byte> head)
     {
         var lineEnd = head.IndexOf("\r\n"u8);
-        var status = ParseStatusLine(lineEnd < 0 ? head : head[..lineEnd]);
+        var statusLine = lineEnd < 0 ? head : head[..lineEnd];
+        var status = ParseStatusLine(statusLine);
+        var version = statusLine.StartsWith("HTTP/1.0"u8) ? "HTTP/1.0" : "HTTP/1.1";
+        var reason = statusLine.Length > 13 ? Encoding.Latin1.GetString(statusLine[13..]) : string.Empty;
         var headers = new List<KeyValuePair<string, string>>(head.Count("\r\n"u8));
         while (lineEnd >= 0)
         {
@@ -109,7 +115,7 @@ public static class ResponseReader
             headers.Add(ParseField(lineEnd < 0 ? head : head[..lineEnd]));
         }
 
-        return new ParsedResponse(status, headers, []) { Version = head.StartsWith("HTTP/1.0"u8) ? "HTTP/1.0" : "HTTP/1.1" };
+        return new ParsedResponse(status, headers, []) { Version = version, Reason = reason };
     }
 
     /// <summary>"HTTP/1.1 NNN ..." (or HTTP/1.0, to an HTTP/1.0 request): the version, then a three-character code up to the next space.</summary>

@@ -6,15 +6,16 @@ using Testbed.Transports.Mock.Choices;
 namespace Testbed.Simulator.Clients;
 
 /// <summary>
-/// Draws what one client of the default scenario will do, from its own stream (<c>client.kN</c>) and the plan's
-/// client and app knobs: each request's app, method, version, body and framing, its malformation, idle stretches
+/// Draws what one client of the default scenario will do, from its own stream (<c>client.kN</c>), the plan's
+/// client and app knobs, and sizes for responses and for request bodies: each request's app, method, version, body and framing, its malformation, idle stretches
 /// and pipelining, and where the client breaks off. Everything is drawn before the client connects.
 /// </summary>
-public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes sizes, IReadOnlyList<SimApp> apps)
+public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes sizes, Sizes bodies, IReadOnlyList<SimApp> apps)
 {
     private static readonly long[] ContinueWaits = [1_000, 50_000, 1_000_000, 3_000_000];
 
-    private readonly SimApp[] _steady = [.. apps.Where(a => a is PlainApp or EchoApp or BytesApp or NoReadApp or StartingApp)];
+    // The streaming app twice: it is the one that puts the output's budget, batching and waiters to work.
+    private readonly SimApp[] _steady = [.. apps.Where(a => a is PlainApp or EchoApp or BytesApp or NoReadApp or StartingApp), .. apps.OfType<BytesApp>()];
     private readonly SimApp[] _faulty = [.. apps.Where(a => a is FailApp or MismatchApp)];
     private readonly SimApp[] _slow = [.. apps.Where(a => a is SlowApp or WatchApp)];
 
@@ -43,7 +44,7 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
             _ => "POST",
         };
         var http10 = client.Chance("http10", plan.Chance(Knobs.Http10));
-        var body = method == "POST" ? Pattern.Bytes(1000, sizes.Draw(client, "body")) : [];
+        var body = method == "POST" ? Pattern.Bytes(1000, bodies.Draw(client, "body")) : [];
         var chunks = method == "POST" && !http10 && client.Chance("chunked", 0.4) ? Chunks(client, body.Length) : null;
         var request = new RequestPlan
         {
@@ -57,14 +58,29 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
             ExpectContinue = method == "POST" && client.Chance("expect", plan.Chance(Knobs.ExpectContinue)),
             Body = body,
             ChunkSizes = chunks,
+            NameCase = (NameCase)client.Choose("style.case", 3),
+            Spacing = (int)client.Choose("style.spacing", 3),
+            ExtraFields = client.Pick("style.extra", [0, 0, 1, 3, 8]),
+            LeadingEmptyLines = client.Pick("style.empty-lines", [0, 0, 0, 1, 2]),
+            FancyChunks = chunks is not null && client.Chance("style.chunks", 0.3),
+            Trailers = chunks is not null && client.Chance("style.trailers", 0.3),
+            PadLineTo = client.Chance("style.pad-line", 0.1) ? limits.MaxRequestLineSize : null,
+            PadHeadersTo = client.Chance("style.pad-headers", 0.1) ? limits.MaxRequestHeadersTotalSize : null,
         };
         if (client.Chance("malformed", plan.Chance(Knobs.Malformed)))
         {
             var applicable = Malformation.All.Where(m => m.AppliesTo(request, limits)).ToList();
-            request = WithMalformation(request, client.Pick("malformation", applicable));
+            // A malformation edits the canonical head, so the rest of the request is left plain.
+            request = request with { Malformation = client.Pick("malformation", applicable), NameCase = NameCase.Canonical, Spacing = 1, PadLineTo = null, PadHeadersTo = null };
         }
 
         request.Encode(limits);
+        if (request.Malformation is { Status: not (414 or 431) } && (request.LineLength > limits.MaxRequestLineSize || request.HeaderSectionLength > limits.MaxRequestHeadersTotalSize))
+        {
+            // Over a limit the parser would answer 414 or 431 before it saw the fault: keep the request plain.
+            request = (request with { Malformation = null }).Encode(limits);
+        }
+
         var step = new ScriptStep(request, ResponseOracle.Expect(request, limits))
         {
             PipelineWithNext = client.Chance("pipeline", plan.Chance(Knobs.Pipeline)),
@@ -136,21 +152,6 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
 
         return [.. chunks];
     }
-
-    private static RequestPlan WithMalformation(RequestPlan request, Malformation malformation) => new()
-    {
-        Id = request.Id,
-        Method = request.Method,
-        Target = request.Target,
-        App = request.App,
-        Http10 = request.Http10,
-        ConnectionClose = request.ConnectionClose,
-        KeepAlive10 = request.KeepAlive10,
-        ExpectContinue = request.ExpectContinue,
-        Body = request.Body,
-        ChunkSizes = request.ChunkSizes,
-        Malformation = malformation,
-    };
 
     private static long Micros(TimeSpan span) => span.Ticks / 10;
 }

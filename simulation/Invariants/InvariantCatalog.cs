@@ -1,9 +1,9 @@
 namespace Testbed.Simulator.Invariants;
 
 /// <summary>
-/// Every invariant a run checks. Most are checkers; three are rules the world itself enforces, which the runner
-/// names when the world stops a run: <see cref="UnhandledException"/>, <see cref="ThreadEscape"/> and
-/// <see cref="WorldRule"/>.
+/// Every invariant a run checks. Most are checkers; the rest the runner names when the world or the drivers stop
+/// a run: <see cref="UnhandledException"/>, <see cref="ThreadEscape"/>, <see cref="WorldRule"/> and
+/// <see cref="DriverError"/>.
 /// </summary>
 public static class InvariantCatalog
 {
@@ -15,6 +15,9 @@ public static class InvariantCatalog
 
     /// <summary>A rule of the simulated world was broken in a way no checker names (writes completed out of order, a run that queued without end).</summary>
     public const string WorldRule = "world-rule";
+
+    /// <summary>The scenario, a client or a checker threw: a bug in the simulation's own code, not in the engine.</summary>
+    public const string DriverError = "driver-error";
 
     /// <summary>A fresh set of checkers for one run, in the order they see each event.</summary>
     public static IReadOnlyList<InvariantChecker> Create() =>
@@ -30,6 +33,7 @@ public static class InvariantCatalog
         new EndTransitions(),
         new HandleLifecycle(),
         new CleanStop(),
+        new PoolBlocksReturned(),
         new ContinueRules(),
         new QuietLog(),
         new TimeoutsOnTime(),
@@ -37,5 +41,5 @@ public static class InvariantCatalog
     ];
 
     /// <summary>Every invariant's name: the checkers', then the world's.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. Create().Select(c => c.Name), UnhandledException, ThreadEscape, WorldRule];
+    public static IReadOnlyList<string> Names { get; } = [.. Create().Select(c => c.Name), UnhandledException, ThreadEscape, WorldRule, DriverError];
 }

@@ -9,6 +9,17 @@ namespace Testbed.Simulator.Invariants;
 /// <summary>Compares a response's head, as it arrived, with what the exchange's oracle expects.</summary>
 internal static class ResponseChecks
 {
+    /// <summary>RFC 9110 §15's reason phrases, for the statuses a run can see.</summary>
+    private static readonly Dictionary<int, string> Reasons = new()
+    {
+        [100] = "Continue", [200] = "OK", [400] = "Bad Request", [404] = "Not Found", [408] = "Request Timeout",
+        [413] = "Content Too Large", [414] = "URI Too Long", [431] = "Request Header Fields Too Large",
+        [500] = "Internal Server Error", [505] = "HTTP Version Not Supported",
+    };
+
+    /// <summary>The fields the engine itself sends; any other field must be the app's.</summary>
+    private static readonly string[] EngineFields = ["Date", "Server", "Content-Length", "Transfer-Encoding", "Connection"];
+
     public static bool SaysClose(ParsedResponse response) => HasToken(response.Header("Connection"), "close");
 
     /// <summary>
@@ -42,6 +53,16 @@ internal static class ResponseChecks
         if (response.Version != "HTTP/1.1" && !(response.Version == "HTTP/1.0" && exchange.Request.Http10))
         {
             return $"a {response.Version} status line to an HTTP/1.{(exchange.Request.Http10 ? 0 : 1)} request";
+        }
+
+        if (Reasons.TryGetValue(response.Status, out var reason) && response.Reason != reason)
+        {
+            return $"reason phrase '{response.Reason}' for {response.Status}, expected '{reason}'";
+        }
+
+        if (FieldProblem(response, expected) is { } field)
+        {
+            return field;
         }
 
         if (response.Header("Server") != run.ServerOptions.ServerHeader)
@@ -88,6 +109,26 @@ internal static class ResponseChecks
             if (response.Header(name) != value)
             {
                 return $"{name} '{response.Header(name)}', expected '{value}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every field is one the engine or the app sends, and none of them twice.</summary>
+    private static string? FieldProblem(ParsedResponse response, ExpectedResponse expected)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, _) in response.Headers)
+        {
+            if (!seen.Add(name))
+            {
+                return $"the field {name} twice";
+            }
+
+            if (!EngineFields.Contains(name, StringComparer.OrdinalIgnoreCase) && !expected.Headers.Any(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return $"a field {name} that neither the engine nor the app sends";
             }
         }
 

@@ -1,14 +1,16 @@
-using Testbed.Engine.Connections;
 using Testbed.Transports.Mock.Network;
 
 namespace Testbed.Simulator.Invariants;
 
 /// <summary>
-/// <c>writes-in-flight</c>: at most <see cref="SocketOutput.MaxWritesInFlight"/> uv_writes are in flight on a
-/// stream at once; the rest of the output waits, coalesced, for one of them to complete.
+/// <c>writes-in-flight</c>: at most three uv_writes are in flight on a stream at once (libuv-era Kestrel's bound);
+/// the rest of the output waits, coalesced, for one of them to complete. The bound is the design's, written here
+/// rather than read from the engine, so an engine that changes it is caught.
 /// </summary>
 public sealed class WritesInFlight : InvariantChecker
 {
+    public const int Bound = 3;
+
     private readonly Dictionary<SimConnection, int> _inFlight = new(ReferenceEqualityComparer.Instance);
 
     public override string Name => "writes-in-flight";
@@ -17,9 +19,9 @@ public sealed class WritesInFlight : InvariantChecker
     {
         var count = _inFlight.GetValueOrDefault(write.Connection) + 1;
         _inFlight[write.Connection] = count;
-        if (count > SocketOutput.MaxWritesInFlight)
+        if (count > Bound)
         {
-            Fail($"{write.Connection.Name}: {count} uv_writes in flight at once, more than {SocketOutput.MaxWritesInFlight}");
+            Fail($"{write.Connection.Name}: {count} uv_writes in flight at once, more than {Bound}");
         }
     }
 

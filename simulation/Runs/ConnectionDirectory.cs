@@ -16,6 +16,9 @@ public sealed class ServerConnection(long id, SimConnection wire)
     /// <summary>Virtual µs of the engine's abort, or null.</summary>
     public long? AbortedAt { get; internal set; }
 
+    /// <summary>Why the engine aborted it, once it did.</summary>
+    public AbortReason? AbortReason { get; internal set; }
+
     /// <summary>The timeouts that fired on it, in order.</summary>
     public List<ConnectionTimeout> TimedOut { get; } = [];
 
@@ -23,6 +26,12 @@ public sealed class ServerConnection(long id, SimConnection wire)
     public long IdleSince { get; internal set; }
 
     public bool Closed { get; internal set; }
+
+    /// <summary>It is ending gracefully: its FIN is requested or sent, or its close after the output.</summary>
+    public bool Ending { get; internal set; }
+
+    /// <summary>Requests the engine started on it and has not ended.</summary>
+    public int RequestsInFlight { get; internal set; }
 
     public override string ToString() => $"c{Id} ({Wire.Name})";
 }
@@ -49,7 +58,15 @@ public sealed class ConnectionDirectory : RunObserver
     /// <summary>Requests the engine started serving, over every connection.</summary>
     public int RequestsStarted { get; private set; }
 
-    public override void RequestStarted(long connection, string method, string target) => RequestsStarted++;
+    public override void RequestStarted(long connection, string method, string target)
+    {
+        RequestsStarted++;
+        if (Find(connection) is { } served)
+        {
+            served.RequestsInFlight++;
+        }
+    }
+
 
     public override void Accepted(SimConnection connection) => _accepted[connection.ServerHandle!] = connection;
 
@@ -67,7 +84,13 @@ public sealed class ConnectionDirectory : RunObserver
 
     public override void RequestEnded(long connection, bool keepAlive)
     {
-        if (keepAlive && Find(connection) is { } served)
+        if (Find(connection) is not { } served)
+        {
+            return;
+        }
+
+        served.RequestsInFlight--;
+        if (keepAlive)
         {
             served.IdleSince = Run.Simulation.NowMicros;
         }
@@ -77,9 +100,26 @@ public sealed class ConnectionDirectory : RunObserver
 
     public override void EndTransition(long connection, string from, string to)
     {
-        if (to == "Aborted" && Find(connection) is { } served)
+        if (Find(connection) is not { } served)
+        {
+            return;
+        }
+
+        if (to == "Aborted")
         {
             served.AbortedAt ??= Run.Simulation.NowMicros;
+        }
+        else
+        {
+            served.Ending = true;
+        }
+    }
+
+    public override void Aborting(long connection, AbortReason reason)
+    {
+        if (Find(connection) is { } served)
+        {
+            served.AbortReason ??= reason;
         }
     }
 

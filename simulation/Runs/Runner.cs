@@ -75,6 +75,13 @@ public static class Runner
             var simulation = run.Simulation;
             return new RunFailure(Classify(stopped), stopped.Message, simulation.EventsRun, simulation.NowMicros, []);
         }
+        catch (Exception broken)
+        {
+            // One seed's broken driver must not take a whole sweep down with it: it is that seed's failure.
+            var simulation = run.Simulation;
+            var where = broken.StackTrace?.Split('\n', 2)[0].Trim() ?? "(no stack)";
+            return new RunFailure(InvariantCatalog.DriverError, $"{broken.GetType().Name}: {broken.Message} {where}", simulation.EventsRun, simulation.NowMicros, []);
+        }
     }
 
     /// <summary>Names what the world stopped on when no checker did.</summary>

@@ -24,15 +24,15 @@ public sealed class HttpScenario : Scenario
 
     public override IReadOnlyList<KnobDraw> Knobs { get; } =
     [
-        KnobDraw.Between(Faults.Knobs.Connections, 1, 4),
-        KnobDraw.Between(Faults.Knobs.Requests, 1, 5),
+        KnobDraw.Between(Faults.Knobs.Connections, 1, 6),
+        KnobDraw.Between(Faults.Knobs.Requests, 1, 8),
         KnobDraw.Fixed(Faults.Knobs.MaxEvents, 5_000_000),
         new(Faults.Knobs.Loops, s => s.Chance("many", 0.4) ? 2 + s.Choose("extra", 2) : 1),
         new(Faults.Knobs.ResponseBuffer, s => s.Chance("small", 0.6) ? s.Pick<long?>("value", [0, 1, 100, 1_000, 4_096, 16_384, null]) : 65_536),
         new(Faults.Knobs.RequestBuffer, s => s.Chance("small", 0.4) ? s.Pick<long?>("value", [4_096, 9_000, 20_000, 65_536, null]) : 1_048_576),
         new(Faults.Knobs.RequestLine, s => s.Chance("small", 0.3) ? s.Pick("value", [256, 1_024, 2_048]) : 8_192),
         new(Faults.Knobs.HeaderBytes, s => s.Chance("small", 0.3) ? s.Pick("value", [512, 2_048, 8_192]) : 32_768),
-        new(Faults.Knobs.BodyLimit, s => s.Chance("small", 0.3) ? s.Pick<long?>("value", [0, 1, 100, 4_096, 65_536, null]) : 30_000_000),
+        new(Faults.Knobs.BodyLimit, s => s.Chance("small", 0.4) ? s.Pick<long?>("value", [0, 1, 100, 4_096, 65_536, null]) : 30_000_000),
         new(Faults.Knobs.KeepAliveTimeout, s => s.Chance("short", 0.5) ? s.Between("value", (2, 20)) : 130),
         new(Faults.Knobs.HeadersTimeout, s => s.Chance("short", 0.5) ? s.Between("value", (2, 10)) : 30),
         new(Faults.Knobs.StopAt, s => s.Chance("on", 0.3) ? s.Between("value", (1, 300)) : 0),
@@ -65,10 +65,10 @@ public sealed class HttpScenario : Scenario
         run.StartServer(router.HandleAsync, options => WorldPlan.Apply(plan, options));
 
         var limits = run.ServerOptions.Limits;
-        var sizes = new Sizes(
-            [0, 1, 4_096, 65_536, limits.MaxResponseBufferSize ?? 0, limits.MaxRequestBufferSize ?? 0, limits.MaxRequestBodySize ?? 0],
-            BodyCap);
-        var scripts = new ScriptGenerator(plan, limits, sizes, router.Apps);
+        // Response sizes lean on the output's edges, request bodies on the input's.
+        var responses = new Sizes([0, 1, 4_096, 65_536, limits.MaxResponseBufferSize ?? 0], BodyCap);
+        var bodies = new Sizes([0, 1, limits.MaxRequestBodySize ?? 0, limits.MaxRequestBufferSize ?? 0, 65_536], BodyCap);
+        var scripts = new ScriptGenerator(plan, limits, responses, bodies, router.Apps);
         for (var i = 1; i <= plan.Count(Faults.Knobs.Connections); i++)
         {
             run.AddClient(scripts.Draw(run.Simulation.Stream("client.k" + i), "k" + i));
@@ -88,8 +88,8 @@ public sealed class HttpScenario : Scenario
         run.Simulation.TryRunUntil(AllFinished, FaultPhase, out _);
         run.EndFaults();
 
-        // Long enough for the longest idle stretch, then the keep-alive timeout it may cross, plus the slowest app.
-        var settle = (2 * limits.KeepAliveTimeout) + limits.RequestHeadersTimeout + TimeSpan.FromSeconds(30);
+        // Long enough for the slowest client's planned waits, the timeouts they may cross, and some slack.
+        var settle = run.Clients.Max(c => c.Script.PlannedWaits) + (2 * limits.KeepAliveTimeout) + limits.RequestHeadersTimeout + TimeSpan.FromSeconds(30);
         run.Settle("the clients and their connections, once faults stopped", Settled, settle);
         run.StopServer(run.ServerOptions.ShutdownTimeout + TimeSpan.FromSeconds(5));
     }
