@@ -32,18 +32,18 @@ public sealed class Malformation
     /// <summary>Every kind, in the order a draw picks from.</summary>
     public static IReadOnlyList<Malformation> All { get; } =
     [
-        new("missing-host", 400, (_, head, _) => head.Replace("Host: testbed\r\n", string.Empty, StringComparison.Ordinal), applies: (r, _) => !r.Http10),
-        new("two-hosts", 400, (_, head, _) => head.Replace("Host: testbed\r\n", "Host: testbed\r\nHost: other\r\n", StringComparison.Ordinal)),
+        new("missing-host", 400, (_, head, _) => head.Replace("Host: testbed\r\n", string.Empty, StringComparison.Ordinal), applies: (r, _) => !r.Http10 && !r.AbsoluteForm),
+        new("two-hosts", 400, (_, head, _) => head.Replace("Host: testbed\r\n", "Host: testbed\r\nHost: other\r\n", StringComparison.Ordinal), applies: (r, _) => !r.AbsoluteForm),
         new("space-before-colon", 400, (_, head, _) => head.Replace("Host: testbed", "Host : testbed", StringComparison.Ordinal)),
         new("garbage-line", 400, (_, head, _) => InsertField(head, "this is not a header field")),
         new("bare-lf", 400, (_, head, _) => head.Replace("Host: testbed\r\n", "Host: testbed\n", StringComparison.Ordinal)),
         new("version-2", 505, (r, head, _) => head.Replace(r.Http10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n", " HTTP/2.0\r\n", StringComparison.Ordinal)),
         new("unknown-coding", 400, (_, head, _) => InsertField(head, "Transfer-Encoding: gzip"), applies: (r, _) => r.ChunkedOrEmpty),
-        new("two-lengths", 400, (r, head, _) => InsertField(head, $"Content-Length: {r.Body.Length + 1}"), applies: (r, _) => r.ChunkSizes is null && (r.Body.Length > 0 || r.Method == "POST")),
+        new("two-lengths", 400, (r, head, _) => InsertField(head, $"Content-Length: {r.Body.Length + 1}"), applies: (r, _) => r.ChunkSizes is null && (r.Body.Length > 0 || r.Method is "POST" or "PUT")),
         new("length-and-chunked", 400, (r, head, _) => InsertField(head, "Transfer-Encoding: chunked"), applies: (r, _) => r.ChunkSizes is null && r.Body.Length > 0),
         new("long-target", 414, (r, _, limits) => r.With(padLineTo: limits.MaxRequestLineSize + 1)),
         new("huge-header", 431, (r, _, limits) => r.With(padHeadersTo: limits.MaxRequestHeadersTotalSize + 1)),
-        new("body-too-large", 413, (r, head, limits) => head.Replace($"Content-Length: {r.Body.Length}\r\n", $"Content-Length: {limits.MaxRequestBodySize + 1}\r\n", StringComparison.Ordinal), applies: (r, limits) => limits.MaxRequestBodySize is not null && r.ChunkSizes is null && r.Method == "POST"),
+        new("body-too-large", 413, (r, head, limits) => head.Replace($"Content-Length: {r.Body.Length}\r\n", $"Content-Length: {limits.MaxRequestBodySize + 1}\r\n", StringComparison.Ordinal), applies: (r, limits) => limits.MaxRequestBodySize is not null && r.ChunkSizes is null && r.Method is "POST" or "PUT"),
         new("bad-chunk-size", 400, (_, head, _) => head, BadChunkSize, applies: (r, _) => r.ChunkSizes is not null && r.App.Answer(r).ReadsBody),
     ];
 

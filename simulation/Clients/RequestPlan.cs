@@ -67,6 +67,14 @@ public sealed record RequestPlan
     /// <summary>A trailer section after the last chunk.</summary>
     public bool Trailers { get; init; }
 
+    /// <summary>The Connection field's value when it asks to close (any case, maybe among other tokens), and when it asks to keep.</summary>
+    public string CloseToken { get; init; } = "close";
+
+    public string KeepAliveToken { get; init; } = "keep-alive";
+
+    /// <summary>Sends the target in absolute form (<c>http://testbed/plain</c>), which a server MUST accept (RFC 9112 §3.2.2).</summary>
+    public bool AbsoluteForm { get; init; }
+
     /// <summary>Pads the target (with a <c>pad</c> parameter) so the request line, CRLF included, is exactly this long.</summary>
     public int? PadLineTo { get; init; }
 
@@ -84,7 +92,7 @@ public sealed record RequestPlan
     public bool HasBody => ChunkSizes is not null || Body.Length > 0;
 
     /// <summary>A chunked body, or none at all: where a second Transfer-Encoding cannot conflict with a length.</summary>
-    public bool ChunkedOrEmpty => ChunkSizes is not null || (Body.Length == 0 && Method != "POST");
+    public bool ChunkedOrEmpty => ChunkSizes is not null || (Body.Length == 0 && Method is not ("POST" or "PUT"));
 
     /// <summary>Whether the client lets the server keep the connection after this request.</summary>
     public bool KeepAlive => Http10 ? KeepAlive10 && !ConnectionClose : !ConnectionClose;
@@ -121,18 +129,18 @@ public sealed record RequestPlan
         Field(fields, "X-Request", Id);
         if (ConnectionClose)
         {
-            Field(fields, "Connection", "close");
+            Field(fields, "Connection", CloseToken);
         }
         else if (KeepAlive10)
         {
-            Field(fields, "Connection", "keep-alive");
+            Field(fields, "Connection", KeepAliveToken);
         }
 
         if (ChunkSizes is not null)
         {
             Field(fields, "Transfer-Encoding", "chunked");
         }
-        else if (Body.Length > 0 || Method == "POST")
+        else if (Body.Length > 0 || Method is "POST" or "PUT")
         {
             Field(fields, "Content-Length", Body.Length.ToString(CultureInfo.InvariantCulture));
         }
@@ -147,7 +155,7 @@ public sealed record RequestPlan
             Field(fields, $"X-Extra-{i}", $"value {i}; with, separators=\"and quotes\"");
         }
 
-        var target = Target;
+        var target = AbsoluteForm ? "http://testbed" + Target : Target;
         var line = $"{Method} {target} HTTP/1.{(Http10 ? 0 : 1)}\r\n";
         if (PadLineTo is { } lineLength && lineLength > line.Length + 5)
         {

@@ -39,13 +39,17 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
         var app = DrawApp(client);
         var method = client.Choose("method", 20) switch
         {
-            < 10 => "GET",
-            < 13 => "HEAD",
-            _ => "POST",
+            < 9 => "GET",
+            < 12 => "HEAD",
+            < 17 => "POST",
+            < 18 => "PUT",
+            < 19 => "DELETE",
+            _ => "OPTIONS",
         };
         var http10 = client.Chance("http10", plan.Chance(Knobs.Http10));
-        var body = method == "POST" ? Pattern.Bytes(1000, bodies.Draw(client, "body")) : [];
-        var chunks = method == "POST" && !http10 && client.Chance("chunked", 0.4) ? Chunks(client, body.Length) : null;
+        var withBody = method is "POST" or "PUT" || (method is "GET" or "DELETE" && client.Chance("body.unusual", 0.1));
+        var body = withBody ? Pattern.Bytes(1000, bodies.Draw(client, "body")) : [];
+        var chunks = withBody && !http10 && client.Chance("chunked", 0.4) ? Chunks(client, body.Length) : null;
         var request = new RequestPlan
         {
             Id = id,
@@ -55,7 +59,10 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
             Http10 = http10,
             ConnectionClose = client.Chance("close", plan.Chance(Knobs.ConnectionClose)),
             KeepAlive10 = http10 && client.Chance("keep-alive10", 0.5),
-            ExpectContinue = method == "POST" && client.Chance("expect", plan.Chance(Knobs.ExpectContinue)),
+            CloseToken = client.Pick("style.close", ["close", "Close", "upgrade, close"]),
+            KeepAliveToken = client.Pick("style.keep-alive", ["keep-alive", "Keep-Alive"]),
+            AbsoluteForm = client.Chance("style.absolute", 0.1),
+            ExpectContinue = withBody && client.Chance("expect", plan.Chance(Knobs.ExpectContinue)),
             Body = body,
             ChunkSizes = chunks,
             NameCase = (NameCase)client.Choose("style.case", 3),
@@ -75,9 +82,10 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
         }
 
         request.Encode(limits);
-        if (request.Malformation is { Status: not (414 or 431) } && (request.LineLength > limits.MaxRequestLineSize || request.HeaderSectionLength > limits.MaxRequestHeadersTotalSize))
+        if (request.Malformation is { } broken && !BrokenAsMeant(request, broken))
         {
-            // Over a limit the parser would answer 414 or 431 before it saw the fault: keep the request plain.
+            // Over a limit the parser answers 414 or 431 before it sees any other fault, and a padding that could
+            // not reach past its limit broke nothing: either way the request is sent as it is, and judged as such.
             request = (request with { Malformation = null }).Encode(limits);
         }
 
@@ -87,6 +95,18 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
             ContinueWaitMicros = client.Pick("continue-wait", ContinueWaits),
         };
         return client.Chance("idle", plan.Chance(Knobs.Idle)) ? WithIdle(client, step) : step;
+    }
+
+    private bool BrokenAsMeant(RequestPlan request, Malformation broken)
+    {
+        var longLine = request.LineLength > limits.MaxRequestLineSize;
+        var longHeaders = request.HeaderSectionLength > limits.MaxRequestHeadersTotalSize;
+        return broken.Status switch
+        {
+            414 => longLine,
+            431 => longHeaders && !longLine,
+            _ => !longLine && !longHeaders,
+        };
     }
 
     private SimApp DrawApp(ChoiceStream client)

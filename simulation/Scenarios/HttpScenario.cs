@@ -24,8 +24,8 @@ public sealed class HttpScenario : Scenario
 
     public override IReadOnlyList<KnobDraw> Knobs { get; } =
     [
-        KnobDraw.Between(Faults.Knobs.Connections, 1, 6),
-        KnobDraw.Between(Faults.Knobs.Requests, 1, 8),
+        KnobDraw.Between(Faults.Knobs.Connections, 1, 8),
+        KnobDraw.Between(Faults.Knobs.Requests, 1, 10),
         KnobDraw.Fixed(Faults.Knobs.MaxEvents, 5_000_000),
         new(Faults.Knobs.Loops, s => s.Chance("many", 0.4) ? 2 + s.Choose("extra", 2) : 1),
         new(Faults.Knobs.ResponseBuffer, s => s.Chance("small", 0.6) ? s.Pick<long?>("value", [0, 1, 100, 1_000, 4_096, 16_384, null]) : 65_536),
