@@ -8,7 +8,8 @@ internal static class FailureReport
     public static void Write(TextWriter output, RunResult result, bool withTail = true)
     {
         var failure = result.Failure!;
-        output.WriteLine($"testbed: seed {result.Spec.Seed} broke {failure.Invariant} at event {failure.EventNumber} ({failure.VirtualTime} s): {failure.Detail}");
+        var at = failure.TraceLine > 0 ? $", trace line {failure.TraceLine}" : string.Empty;
+        output.WriteLine($"testbed: seed {result.Spec.Seed} broke {failure.Invariant} at event {failure.EventNumber}{at} ({failure.VirtualTime} s): {failure.Detail}");
         output.WriteLine($"  replay: {ReplayLine.For(result.Spec, result.TraceHash)}");
         if (withTail && failure.TraceTail.Count > 0)
         {

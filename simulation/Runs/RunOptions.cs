@@ -19,4 +19,14 @@ public sealed class RunOptions
 
     /// <summary>Observers (a user's own invariants) to attach besides the built-in ones, made fresh for each run.</summary>
     public IReadOnlyList<Func<RunObserver>> Observers { get; init; } = [];
+
+    /// <summary>The same options with the trace on.</summary>
+    public RunOptions WithTrace() => new()
+    {
+        Trace = true,
+        VerifyWriteBuffers = VerifyWriteBuffers,
+        TraceTail = TraceTail,
+        Choices = Choices,
+        Observers = Observers,
+    };
 }

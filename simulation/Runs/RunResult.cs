@@ -4,10 +4,11 @@ using Testbed.Simulator.Faults;
 namespace Testbed.Simulator.Runs;
 
 /// <summary>
-/// A broken invariant, and where: its name, what was seen, the event number and virtual time, and (when the run
-/// was traced) the last lines of the trace up to it.
+/// A broken invariant, and where: its name, what was seen, the event number (items run from the event queue),
+/// the virtual time, and when the run was traced, the number of the trace line it came after and the last lines
+/// of the trace up to it.
 /// </summary>
-public sealed record RunFailure(string Invariant, string Detail, long EventNumber, long VirtualMicros, IReadOnlyList<string> TraceTail)
+public sealed record RunFailure(string Invariant, string Detail, long EventNumber, long VirtualMicros, long TraceLine, IReadOnlyList<string> TraceTail)
 {
     /// <summary>The virtual time as seconds with six decimals.</summary>
     public string VirtualTime => (VirtualMicros / 1e6).ToString("0.000000", CultureInfo.InvariantCulture);

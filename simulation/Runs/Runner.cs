@@ -14,10 +14,13 @@ namespace Testbed.Simulator.Runs;
 public static class Runner
 {
     /// <summary>Runs <paramref name="spec"/>. A broken invariant is a failed result, not an exception; a bad spec throws <see cref="ArgumentException"/>.</summary>
-    public static RunResult Run(RunSpec spec, RunOptions? options = null)
+    public static RunResult Run(RunSpec spec, RunOptions? options = null) => Run(Resolve(spec), spec, options);
+
+    /// <summary>Runs <paramref name="spec"/> on a scenario of one's own (not in <see cref="ScenarioCatalog"/>), which the spec names.</summary>
+    public static RunResult Run(Scenario scenario, RunSpec spec, RunOptions? options = null)
     {
         options ??= new RunOptions();
-        var scenario = Resolve(spec);
+        CheckKnobs(scenario, spec);
         var choices = options.Choices ?? new SeededChoices(spec.Seed);
         var plan = FaultPlan.Resolve(scenario.Knobs, spec, choices);
         var world = new SimulationOptions { Trace = options.Trace, MaxEventsPerRun = plan.Number(Knobs.MaxEvents), VerifyWriteBuffers = options.VerifyWriteBuffers };
@@ -42,11 +45,17 @@ public static class Runner
             options.Trace ? simulation.Trace.ToString() : null);
     }
 
-    /// <summary>The scenario <paramref name="spec"/> names, with every knob it sets one the scenario has.</summary>
-    public static Scenario Resolve(RunSpec spec)
+    /// <summary>The scenario <paramref name="spec"/> names in the catalog.</summary>
+    public static Scenario Resolve(RunSpec spec) => ScenarioCatalog.Find(spec.Scenario)
+        ?? throw new ArgumentException($"unknown scenario '{spec.Scenario}' (known: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))})");
+
+    private static void CheckKnobs(Scenario scenario, RunSpec spec)
     {
-        var scenario = ScenarioCatalog.Find(spec.Scenario)
-            ?? throw new ArgumentException($"unknown scenario '{spec.Scenario}' (known: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))})");
+        if (spec.Scenario != scenario.Name)
+        {
+            throw new ArgumentException($"the spec names scenario '{spec.Scenario}', not '{scenario.Name}'");
+        }
+
         foreach (var name in spec.Settings.Keys)
         {
             if (!scenario.Knobs.Any(k => k.Knob.Name == name))
@@ -54,8 +63,6 @@ public static class Runner
                 throw new ArgumentException($"--{name}: scenario '{scenario.Name}' has no such knob");
             }
         }
-
-        return scenario;
     }
 
     private static RunFailure? Drive(Scenario scenario, RunContext run)
@@ -68,28 +75,30 @@ public static class Runner
         }
         catch (InvariantViolation violation)
         {
-            return new RunFailure(violation.Invariant, violation.Detail, violation.EventNumber, violation.VirtualMicros, []);
+            return new RunFailure(violation.Invariant, violation.Detail, violation.EventNumber, violation.VirtualMicros, violation.TraceLine, []);
         }
         catch (SimulationException stopped)
         {
             var simulation = run.Simulation;
-            return new RunFailure(Classify(stopped), stopped.Message, simulation.EventsRun, simulation.NowMicros, []);
+            return new RunFailure(Classify(stopped), stopped.Message, simulation.EventsRun, simulation.NowMicros, simulation.Trace.Count, []);
         }
         catch (Exception broken)
         {
             // One seed's broken driver must not take a whole sweep down with it: it is that seed's failure.
             var simulation = run.Simulation;
             var where = broken.StackTrace?.Split('\n', 2)[0].Trim() ?? "(no stack)";
-            return new RunFailure(InvariantCatalog.DriverError, $"{broken.GetType().Name}: {broken.Message} {where}", simulation.EventsRun, simulation.NowMicros, []);
+            return new RunFailure(InvariantCatalog.DriverError, $"{broken.GetType().Name}: {broken.Message} {where}", simulation.EventsRun, simulation.NowMicros, simulation.Trace.Count, []);
         }
     }
 
     /// <summary>Names what the world stopped on when no checker did.</summary>
-    private static string Classify(SimulationException stopped) =>
-        stopped.InnerException is not null ? InvariantCatalog.UnhandledException
-        : stopped.Message.Contains("escaped", StringComparison.Ordinal) ? InvariantCatalog.ThreadEscape
-        : stopped.Message.Contains("did not settle", StringComparison.Ordinal) ? Liveness.InvariantName
-        : InvariantCatalog.WorldRule;
+    private static string Classify(SimulationException stopped) => stopped.Failure switch
+    {
+        SimulationFailure.EventThrew => InvariantCatalog.UnhandledException,
+        SimulationFailure.ThreadEscape => InvariantCatalog.ThreadEscape,
+        SimulationFailure.NotSettled => Liveness.InvariantName,
+        _ => InvariantCatalog.WorldRule,
+    };
 
     private static IReadOnlyList<string> Tail(SimulationTrace trace, int lines)
     {

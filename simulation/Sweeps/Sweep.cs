@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Testbed.Simulator.Runs;
+using Testbed.Simulator.Scenarios;
 using Testbed.Simulator.Traces;
 
 namespace Testbed.Simulator.Sweeps;
@@ -18,6 +19,9 @@ public sealed class SweepOptions
 
     /// <summary>At most this many failing seeds are traced again for the report (the rest only counted).</summary>
     public int TracedFailures { get; init; } = 20;
+
+    /// <summary>How each seed runs (untraced; a failing seed's rerun and the determinism check add the trace).</summary>
+    public RunOptions Run { get; init; } = new();
 }
 
 /// <summary>
@@ -27,36 +31,41 @@ public sealed class SweepOptions
 /// </summary>
 public static class Sweep
 {
-    public static SweepResult Run(RunSpec template, SeedRange seeds, SweepOptions options)
+    public static SweepResult Run(RunSpec template, SeedRange seeds, SweepOptions options) => Run(Runner.Resolve(template), template, seeds, options);
+
+    /// <summary>Sweeps a scenario of one's own, which <paramref name="template"/> names.</summary>
+    public static SweepResult Run(Scenario scenario, RunSpec template, SeedRange seeds, SweepOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Jobs, 1);
+        var run = (RunSpec spec, RunOptions? runOptions) => Runner.Run(scenario, spec, runOptions);
         var watch = Stopwatch.StartNew();
         var results = new RunResult[seeds.Count];
         long failures = 0;
         long done = 0;
         ForEach(options.Jobs, (long)seeds.Count, i =>
         {
-            results[i] = Runner.Run(template.WithSeed(seeds[(ulong)i]));
+            results[i] = run(template.WithSeed(seeds[(ulong)i]), options.Run);
             var failed = results[i].Passed ? Interlocked.Read(ref failures) : Interlocked.Increment(ref failures);
             options.Progress?.Invoke(Interlocked.Increment(ref done), failed);
         });
 
         var failing = results.Where(r => !r.Passed).Take(options.TracedFailures).ToArray();
         var traced = new SweepFailure[failing.Length];
-        ForEach(options.Jobs, failing.Length, i => traced[i] = new SweepFailure(failing[i], Runner.Run(failing[i].Spec, new RunOptions { Trace = true })));
+        ForEach(options.Jobs, failing.Length, i => traced[i] = new SweepFailure(failing[i], run(failing[i].Spec, options.Run.WithTrace())));
 
         var sample = DeterminismSample(seeds, options.DeterminismSample);
         var divergences = new Divergence?[sample.Length];
-        ForEach(options.Jobs, sample.Length, i => divergences[i] = CheckDeterminism(template.WithSeed(sample[i]), results[(long)(sample[i] - seeds.First)]));
+        ForEach(options.Jobs, sample.Length, i => divergences[i] = CheckDeterminism(scenario, template.WithSeed(sample[i]), results[(long)(sample[i] - seeds.First)], options.Run));
 
         return new SweepResult(template, seeds, options.Jobs, results, traced, [.. divergences.OfType<Divergence>()], sample.Length, watch.Elapsed);
     }
 
     /// <summary>Runs a seed twice more, traced, in fresh simulations; null when both traces and the untraced outcome agree.</summary>
-    public static Divergence? CheckDeterminism(RunSpec spec, RunResult untraced)
+    public static Divergence? CheckDeterminism(Scenario scenario, RunSpec spec, RunResult untraced, RunOptions? options = null)
     {
-        var first = Runner.Run(spec, new RunOptions { Trace = true });
-        var second = Runner.Run(spec, new RunOptions { Trace = true });
+        var traced = (options ?? new RunOptions()).WithTrace();
+        var first = Runner.Run(scenario, spec, traced);
+        var second = Runner.Run(scenario, spec, traced);
         if (first.TraceHash != second.TraceHash)
         {
             var line = TraceDiff.FirstDivergence(first.Trace!, second.Trace!);

@@ -97,6 +97,48 @@ public sealed class MockLibuvSpecs
         Assert.True(thread.Loop.IsClosed);
     }
 
+    [Theory]
+    [InlineData("uv_shutdown twice", -107)]
+    [InlineData("uv_write after uv_shutdown", UvStatus.EPIPE)]
+    [InlineData("uv_read_start twice", -114)]
+    public void What_libuv_refuses_with_an_error_the_mock_refuses_with_the_same_error_and_reports_as_misuse(string misuse, int status)
+    {
+        var sim = new Simulation(509);
+        var reported = new List<string>();
+        sim.Observe(new MisuseRecorder(reported));
+        var server = SimulatedServer.Start(sim, Support.MockApps.Text("hi"));
+        var client = server.Connect();
+        client.Send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        sim.RunUntilIdle();
+        var stream = client.ServerHandle!;
+
+        var error = Assert.Throws<UvException>(() =>
+        {
+            switch (misuse)
+            {
+                case "uv_shutdown twice":
+                    sim.Libuv.Shutdown(new UvShutdownReq(stream.Loop), stream);
+                    sim.Libuv.Shutdown(new UvShutdownReq(stream.Loop), stream);
+                    break;
+                case "uv_write after uv_shutdown":
+                    sim.Libuv.Shutdown(new UvShutdownReq(stream.Loop), stream);
+                    sim.Libuv.Write(new UvWriteReq(stream.Loop), stream, [default]);
+                    break;
+                default:
+                    sim.Libuv.ReadStart(stream);
+                    break;
+            }
+        });
+
+        Assert.Equal(status, error.Status);
+        Assert.Single(reported);
+    }
+
+    private sealed class MisuseRecorder(List<string> reported) : Testbed.Transports.Mock.Observation.SimulationObserver
+    {
+        public override void Misuse(Testbed.Transports.Mock.Observation.LibuvMisuse kind, string call, string detail) => reported.Add($"{kind}: {detail}");
+    }
+
     [Fact]
     public void A_zero_byte_read_before_every_segment_is_not_eof()
     {

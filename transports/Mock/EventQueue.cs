@@ -40,7 +40,7 @@ internal sealed class EventQueue
     {
         if (Count >= Capacity)
         {
-            throw new SimulationException($"more than {Capacity} events queued: the run does not settle");
+            throw new SimulationException($"more than {Capacity} events queued: the run does not settle", failure: SimulationFailure.NotSettled);
         }
 
         if (kind != EventKind.Timer)

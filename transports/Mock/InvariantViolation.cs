@@ -4,8 +4,8 @@ namespace Testbed.Transports.Mock;
 /// A named rule of the run was broken: which rule, what happened, and where in the run (the event number and
 /// the virtual time at which it was seen). The run stops at the end of that event.
 /// </summary>
-public sealed class InvariantViolation(string invariant, string detail, long eventNumber, long virtualMicros)
-    : SimulationException($"{invariant}: {detail} (event {eventNumber} at {virtualMicros} µs)")
+public sealed class InvariantViolation(string invariant, string detail, long eventNumber, long virtualMicros, long traceLine)
+    : SimulationException($"{invariant}: {detail} (event {eventNumber} at {virtualMicros} µs)", failure: SimulationFailure.Invariant)
 {
     /// <summary>The invariant's name (<c>output-budget</c>, <c>liveness</c> ...).</summary>
     public string Invariant { get; } = invariant;
@@ -17,4 +17,7 @@ public sealed class InvariantViolation(string invariant, string detail, long eve
     public long EventNumber { get; } = eventNumber;
 
     public long VirtualMicros { get; } = virtualMicros;
+
+    /// <summary>The number of the trace's last line when it was seen (0 when the run is not traced).</summary>
+    public long TraceLine { get; } = traceLine;
 }

@@ -97,7 +97,7 @@ public sealed class Simulation
     /// </summary>
     public void Fail(string invariant, string detail)
     {
-        _violation ??= new InvariantViolation(invariant, detail, EventsRun, _now);
+        _violation ??= new InvariantViolation(invariant, detail, EventsRun, _now, Trace.Count);
         if (_runDepth == 0)
         {
             throw _violation;
@@ -148,7 +148,7 @@ public sealed class Simulation
     {
         if (!TryRunUntil(condition, within ?? TimeSpan.FromHours(1), out var why))
         {
-            throw new SimulationException($"condition not met at {_now} µs (seed {Seed}): {why}");
+            throw new SimulationException($"condition not met at {_now} µs (seed {Seed}): {why}", failure: SimulationFailure.NotSettled);
         }
     }
 
@@ -191,7 +191,7 @@ public sealed class Simulation
         {
             var message = $"{what} ran off the simulation thread: work escaped to another thread";
             _escapes.Enqueue(message);
-            throw new SimulationException(message);
+            throw new SimulationException(message, failure: SimulationFailure.ThreadEscape);
         }
     }
 
@@ -235,7 +235,7 @@ public sealed class Simulation
             // Not Check(...): its message would be formatted before every event.
             if (++ran > Options.MaxEventsPerRun)
             {
-                throw new SimulationException($"the run did not settle within {Options.MaxEventsPerRun} events");
+                throw new SimulationException($"the run did not settle within {Options.MaxEventsPerRun} events", failure: SimulationFailure.NotSettled);
             }
 
             Step();
@@ -262,7 +262,7 @@ public sealed class Simulation
         catch (Exception ex) when (ex is not SimulationException)
         {
             // Name where it happened: with the seed, that is enough to replay the run to this very event.
-            throw new SimulationException($"event {EventsRun} at {_now} µs (seed {Seed}) threw {ex.GetType().Name}: {ex.Message}", ex);
+            throw new SimulationException($"event {EventsRun} at {_now} µs (seed {Seed}) threw {ex.GetType().Name}: {ex.Message}", ex, SimulationFailure.EventThrew);
         }
 
         ThrowIfFailed();
@@ -279,7 +279,7 @@ public sealed class Simulation
 
         if (_escapes.TryPeek(out var escape))
         {
-            throw new SimulationException(escape);
+            throw new SimulationException(escape, failure: SimulationFailure.ThreadEscape);
         }
     }
 
