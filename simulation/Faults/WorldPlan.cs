@@ -12,70 +12,37 @@ public static class WorldPlan
 
     public static void Apply(FaultPlan plan, WorldFaults faults)
     {
-        Set(plan, Knobs.WriteDelay, v => faults.WriteDelayChance = v);
-        Set(plan, Knobs.WriteHold, v => faults.WriteHoldChance = v);
-        Set(plan, Knobs.WriteFail, v => faults.WriteFailureChance = v);
-        Set(plan, Knobs.Fragment, v => faults.FragmentChance = v);
-        Set(plan, Knobs.Coalesce, v => faults.CoalesceChance = v);
-        Set(plan, Knobs.ZeroRead, v => faults.ZeroReadChance = v);
-        Set(plan, Knobs.AcceptError, v => faults.AcceptErrorChance = v);
-        Set(plan, Knobs.LateTimer, v => faults.LateTimerChance = v);
+        Set(plan, Knobs.WriteDelay, plan.Chance, v => faults.WriteDelayChance = v);
+        Set(plan, Knobs.WriteHold, plan.Chance, v => faults.WriteHoldChance = v);
+        Set(plan, Knobs.WriteFail, plan.Chance, v => faults.WriteFailureChance = v);
+        Set(plan, Knobs.Fragment, plan.Chance, v => faults.FragmentChance = v);
+        Set(plan, Knobs.Coalesce, plan.Chance, v => faults.CoalesceChance = v);
+        Set(plan, Knobs.ZeroRead, plan.Chance, v => faults.ZeroReadChance = v);
+        Set(plan, Knobs.AcceptError, plan.Chance, v => faults.AcceptErrorChance = v);
+        Set(plan, Knobs.LateTimer, plan.Chance, v => faults.LateTimerChance = v);
+        Set(plan, Knobs.Jitter, plan.Number, v => faults.SchedulerJitter = v);
         faults.WriteFailureStatuses = WriteFailureStatuses;
-        if (plan.Uses(Knobs.Jitter))
-        {
-            faults.SchedulerJitter = plan.Number(Knobs.Jitter);
-        }
     }
 
     public static void Apply(FaultPlan plan, TestbedServerOptions options)
     {
         var limits = options.Limits;
-        if (plan.Uses(Knobs.Loops))
-        {
-            options.ThreadCount = plan.Count(Knobs.Loops);
-        }
-
-        if (plan.Uses(Knobs.ResponseBuffer))
-        {
-            limits.MaxResponseBufferSize = plan.Value(Knobs.ResponseBuffer);
-        }
-
-        if (plan.Uses(Knobs.RequestBuffer))
-        {
-            limits.MaxRequestBufferSize = plan.Value(Knobs.RequestBuffer);
-        }
-
-        if (plan.Uses(Knobs.RequestLine))
-        {
-            limits.MaxRequestLineSize = plan.Count(Knobs.RequestLine);
-        }
-
-        if (plan.Uses(Knobs.HeaderBytes))
-        {
-            limits.MaxRequestHeadersTotalSize = plan.Count(Knobs.HeaderBytes);
-        }
-
-        if (plan.Uses(Knobs.BodyLimit))
-        {
-            limits.MaxRequestBodySize = plan.Value(Knobs.BodyLimit);
-        }
-
-        if (plan.Uses(Knobs.KeepAliveTimeout))
-        {
-            limits.KeepAliveTimeout = plan.Seconds(Knobs.KeepAliveTimeout);
-        }
-
-        if (plan.Uses(Knobs.HeadersTimeout))
-        {
-            limits.RequestHeadersTimeout = plan.Seconds(Knobs.HeadersTimeout);
-        }
+        Set(plan, Knobs.Loops, plan.Count, v => options.ThreadCount = v);
+        Set(plan, Knobs.ResponseBuffer, plan.Value, v => limits.MaxResponseBufferSize = v);
+        Set(plan, Knobs.RequestBuffer, plan.Value, v => limits.MaxRequestBufferSize = v);
+        Set(plan, Knobs.RequestLine, plan.Count, v => limits.MaxRequestLineSize = v);
+        Set(plan, Knobs.HeaderBytes, plan.Count, v => limits.MaxRequestHeadersTotalSize = v);
+        Set(plan, Knobs.BodyLimit, plan.Value, v => limits.MaxRequestBodySize = v);
+        Set(plan, Knobs.KeepAliveTimeout, plan.Seconds, v => limits.KeepAliveTimeout = v);
+        Set(plan, Knobs.HeadersTimeout, plan.Seconds, v => limits.RequestHeadersTimeout = v);
     }
 
-    private static void Set(FaultPlan plan, Knob rate, Action<double> set)
+    /// <summary>Sets what <paramref name="knob"/> controls, read as <paramref name="read"/> says, when the plan's scenario uses it.</summary>
+    private static void Set<T>(FaultPlan plan, Knob knob, Func<Knob, T> read, Action<T> set)
     {
-        if (plan.Uses(rate))
+        if (plan.Uses(knob))
         {
-            set(plan.Chance(rate));
+            set(read(knob));
         }
     }
 }
