@@ -21,6 +21,7 @@ internal static class SweepReport
         console.Profile.Width = 120;
         console.Write(Summary(result));
         console.Write(CoverageTable(result));
+        WriteUnreached(output, result);
         WriteFailures(output, result);
         WriteDeterminism(output, result);
     }
@@ -52,6 +53,16 @@ internal static class SweepReport
         }
 
         return table;
+    }
+
+    /// <summary>A row no seed reached is a path this sweep did not explore: worth a line, not a failure (a flag may forbid it).</summary>
+    private static void WriteUnreached(TextWriter output, SweepResult result)
+    {
+        var unreached = result.CoverageCounts().Where(row => row.Seeds == 0).Select(row => row.Name).ToList();
+        if (unreached.Count > 0)
+        {
+            output.WriteLine($"not reached by any seed: {string.Join(", ", unreached)}");
+        }
     }
 
     private static void WriteFailures(TextWriter output, SweepResult result)
