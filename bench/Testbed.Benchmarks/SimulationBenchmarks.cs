@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
 using Testbed.Simulator.Runs;
 using Testbed.Simulator.Scenarios;
 using Testbed.Transports.Mock;
@@ -12,11 +11,11 @@ namespace Testbed.Benchmarks;
 /// on one seed, through the runner with every invariant checker attached. With the trace off (as sweeps run)
 /// and on (as a replay runs), and with uv_write buffer verification on (the default, as specs run) and off.
 /// The extra columns turn the mean into scheduler events per second (events executed from the simulation's
-/// queue, <see cref="Simulation.EventsRun"/>) and scenarios per second.
+/// queue, <see cref="Simulation.EventsRun"/>) and runs per second.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Config))]
-public class SimulationBenchmarks
+[Config(typeof(RunRateConfig))]
+public class SimulationBenchmarks : ICountedRuns
 {
     public const ulong Seed = 42;
 
@@ -43,13 +42,5 @@ public class SimulationBenchmarks
     [Benchmark(Description = "keepalive scenario")]
     public RunResult KeepAliveScenario() => Run(Trace, VerifyWrites);
 
-    private sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddColumn(new ScenarioRateColumn(ScenarioRateColumn.Rate.EventsPerScenario));
-            AddColumn(new ScenarioRateColumn(ScenarioRateColumn.Rate.EventsPerSecond));
-            AddColumn(new ScenarioRateColumn(ScenarioRateColumn.Rate.ScenariosPerSecond));
-        }
-    }
+    public (long Events, int Runs) Count() => (Run(Trace, VerifyWrites).Events, 1);
 }
