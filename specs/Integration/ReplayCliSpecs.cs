@@ -1,5 +1,6 @@
 using Testbed.Simulator.Runs;
 using Testbed.Specs.Integration.Support;
+using Testbed.Specs.Support;
 
 namespace Testbed.Specs.Integration;
 
@@ -19,6 +20,18 @@ public sealed class ReplayCliSpecs
         Assert.Equal(original.Trace!.Split('\n', StringSplitOptions.RemoveEmptyEntries), run.OutputLines);
         Assert.Contains($"broke liveness at event {original.Failure!.EventNumber}", run.Error, StringComparison.Ordinal);
         Assert.Contains($"the replay's trace hash {original.TraceHash:x16} is the original's", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_printed_replay_line_starts_with_the_command_testbed_was_run_as()
+    {
+        // scripts/testbed sets TESTBED_COMMAND to itself, so the line it prints pastes back into the same shell.
+        var hash = Runner.Run(Failing, new RunOptions { Trace = true }).TraceHash!.Value;
+
+        var exit = await TestbedProcess.RunAsync(new Dictionary<string, string> { ["TESTBED_COMMAND"] = "scripts/testbed" }, ["simulate", .. Failing.ToArgs()]);
+
+        Assert.Equal(1, exit.Code);
+        Assert.Contains($"  replay: scripts/testbed replay {Failing} --expect-hash {hash:x16}\n", exit.Error, StringComparison.Ordinal);
     }
 
     [Fact]

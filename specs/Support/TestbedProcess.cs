@@ -10,7 +10,10 @@ internal static class TestbedProcess
 
     public sealed record Exit(int Code, string Output, string Error);
 
-    public static async Task<Exit> RunAsync(params string[] args)
+    public static Task<Exit> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs it with <paramref name="environment"/> added to this process's environment.</summary>
+    public static async Task<Exit> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -18,6 +21,11 @@ internal static class TestbedProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
