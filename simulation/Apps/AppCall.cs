@@ -17,7 +17,6 @@ public sealed class AppCall
         Time = time;
         Query = new QueryString(context.Request.QueryString);
         RequestId = context.Request.Headers["X-Request"] ?? string.Empty;
-        context.RequestAborted.Register(static call => ((AppCall)call!).SawAbort = true, this);
     }
 
     public SimApp App { get; }
@@ -33,9 +32,6 @@ public sealed class AppCall
     public int WritesPending { get; private set; }
 
     public bool Finished { get; internal set; }
-
-    /// <summary>RequestAborted fired while the app ran.</summary>
-    public bool SawAbort { get; private set; }
 
     /// <summary>What the client asked the app to do.</summary>
     public QueryString Query { get; }

@@ -51,9 +51,6 @@ public sealed class Malformation
     /// <remarks>A limit is broken by exactly one byte, where an off-by-one in the parser shows.</remarks>
     public bool AppliesTo(RequestPlan request, ServerLimits limits) => _applies(request, limits);
 
-    /// <summary>Whether the break is in the body: the head is fine and the app's read of the body fails.</summary>
-    public bool InBody => _breakBody is not null;
-
     /// <summary>The broken head; <paramref name="limits"/> say how long "too long" is.</summary>
     internal string Break(RequestPlan request, string head, ServerLimits limits) => _breakHead(request, head, limits);
 

@@ -122,7 +122,7 @@ public sealed record RequestPlan
         (this with { PadLineTo = padLineTo ?? PadLineTo, PadHeadersTo = padHeadersTo ?? PadHeadersTo }).HeadText();
 
     /// <summary>The head as a well-formed request would have it; a malformation starts from this.</summary>
-    public string HeadText()
+    private string HeadText()
     {
         var fields = new StringBuilder();
         Field(fields, "Host", "testbed");

@@ -43,9 +43,6 @@ public sealed class SimulatedClient
     /// <summary>The client reset the connection or half-closed it in the middle of a request.</summary>
     public bool Disrupted { get; private set; }
 
-    /// <summary>Bytes arrived that no request accounts for, or that could not be parsed.</summary>
-    public bool SawGarbage { get; private set; }
-
     private Simulation Simulation => _run.Simulation;
 
     /// <summary>Connects now (so clients' connections are numbered as the clients are), and plays the script after its start delay.</summary>
@@ -391,7 +388,6 @@ public sealed class SimulatedClient
 
     private void Garbage(string problem)
     {
-        SawGarbage = true;
         _run.Tell(static (o, a) => o.ResponseMalformed(a.Client, a.Problem), (Client: this, Problem: problem));
     }
 

@@ -18,9 +18,6 @@ public sealed record KnobDraw(Knob Knob, Func<ChoiceStream, long?> Draw)
     /// <summary>Any whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static KnobDraw Between(Knob knob, long min, long max) => new(knob, stream => stream.Between("value", (min, max)));
 
-    /// <summary>One of <paramref name="values"/>, the first being the simplest.</summary>
-    public static KnobDraw OneOf(Knob knob, params long?[] values) => new(knob, stream => stream.Pick("value", values));
-
     /// <summary>A rate in parts per million.</summary>
     public static long Percent(double percent) => (long)(percent * Knob.PartsPerMillion / 100);
 }

@@ -61,9 +61,6 @@ public sealed class RunContext
     /// <summary>Virtual µs at which the graceful stop began, or null.</summary>
     public long? StopBeganAt { get; private set; }
 
-    /// <summary>Virtual µs at which the fault phase ended, or null.</summary>
-    public long? FaultsEndedAt { get; private set; }
-
     /// <summary>The stop that began, once it has.</summary>
     public Task? Stop => _stop;
 
@@ -117,7 +114,6 @@ public sealed class RunContext
     public void EndFaults()
     {
         Simulation.StopFaults();
-        FaultsEndedAt = Simulation.NowMicros;
         Tell(static (o, _) => o.FaultsEnded(), 0);
     }
 

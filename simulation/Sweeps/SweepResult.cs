@@ -41,8 +41,4 @@ public sealed record SweepResult(
 
         return [.. Coverage.All.Select(row => (row.Name, row.Description, counts[row.Name]))];
     }
-
-    /// <summary>The failures grouped by invariant, the commonest first.</summary>
-    public IReadOnlyList<IGrouping<string, SweepFailure>> FailuresByInvariant() =>
-        [.. Failures.GroupBy(f => f.Failure.Invariant).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)];
 }

@@ -69,9 +69,6 @@ public sealed class Simulation
     /// <summary>True once <see cref="StopFaults"/> ended the world's faults.</summary>
     public bool FaultsStopped { get; private set; }
 
-    /// <summary>The first invariant violation reported, if any.</summary>
-    public InvariantViolation? Violation => _violation;
-
     /// <summary>The stream of choices named <paramref name="name"/>, opened on first use; its draws are traced.</summary>
     public ChoiceStream Stream(string name)
     {

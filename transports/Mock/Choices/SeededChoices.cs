@@ -11,7 +11,7 @@ public sealed class SeededChoices(ulong seed) : IChoiceSource
     public IChoiceSequence Open(string stream) => new Sequence(new Prng(StreamSeed(Seed, stream)));
 
     /// <summary>The seed of one stream: the simulation seed mixed with FNV-1a of the stream's name.</summary>
-    public static ulong StreamSeed(ulong seed, string stream)
+    private static ulong StreamSeed(ulong seed, string stream)
     {
         var hash = 14695981039346656037UL;
         foreach (var c in stream)
