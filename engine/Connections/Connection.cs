@@ -21,8 +21,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
     private readonly Action<Connection> _onClosed;
     private readonly object _stateLock = new();
     private EndState _state = EndState.Open;
-    private long _deadline = long.MaxValue;
-    private int _timeoutKind;
+    private readonly ConnectionDeadline _deadline = new();
     private int _timedOut;
     private bool _aborted;
 
@@ -107,11 +106,8 @@ public sealed class Connection : IInputEvents, IOutputEvents
     /// <summary>Sets the deadline the heartbeat enforces; <see cref="ConnectionTimeout.None"/> clears it.</summary>
     public void SetTimeout(ConnectionTimeout kind, TimeSpan after)
     {
-        var deadline = kind == ConnectionTimeout.None
-            ? long.MaxValue
-            : _context.Time.GetTimestamp() + (long)(after.TotalSeconds * _context.Time.TimestampFrequency);
-        Volatile.Write(ref _timeoutKind, (int)kind);
-        Volatile.Write(ref _deadline, deadline);
+        var deadline = kind == ConnectionTimeout.None ? 0 : _context.Time.GetTimestamp() + (long)(after.TotalSeconds * _context.Time.TimestampFrequency);
+        _deadline.Set(kind, deadline);
     }
 
     /// <summary>Takes the timeout that fired, if any, so the frame can act on it once.</summary>
@@ -213,13 +209,14 @@ public sealed class Connection : IInputEvents, IOutputEvents
 
     private void CheckTimeout()
     {
-        if (_context.Time.GetTimestamp() < Volatile.Read(ref _deadline))
+        // Expire only the deadline looked at: one the frame set since then must stand (the two used to race).
+        var seen = _deadline.Look();
+        if (_context.Time.GetTimestamp() < seen.Timestamp || !_deadline.TryExpire(seen))
         {
             return;
         }
 
-        var kind = (ConnectionTimeout)Volatile.Read(ref _timeoutKind);
-        Volatile.Write(ref _deadline, long.MaxValue);
+        var kind = seen.Kind;
         _context.Events.TimedOut(Id, kind);
         if (kind == ConnectionTimeout.Linger)
         {

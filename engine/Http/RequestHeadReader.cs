@@ -36,7 +36,7 @@ internal sealed class RequestHeadReader(Connection connection, ConnectionContext
             if (result.IsCanceled)
             {
                 input.AdvanceTo(buffer.Start);
-                if (OnCanceled(connection.TakeTimedOut(), buffer.IsEmpty, stopping()))
+                if (OnCanceled(connection.TakeTimedOut(), timeout, buffer.IsEmpty, stopping()))
                 {
                     return null;
                 }
@@ -63,15 +63,18 @@ internal sealed class RequestHeadReader(Connection connection, ConnectionContext
         }
     }
 
-    /// <summary>True to close quietly; throws 408 when a started head timed out.</summary>
-    private static bool OnCanceled(ConnectionTimeout timedOut, bool nothingReceived, bool stopping)
+    /// <summary>
+    /// True to close quietly; throws 408 when a started head timed out. A timeout counts only for the phase the
+    /// reader is in: the idle timeout is moot once a byte has arrived, even if it expired as that byte did.
+    /// </summary>
+    private static bool OnCanceled(ConnectionTimeout timedOut, ConnectionTimeout phase, bool nothingReceived, bool stopping)
     {
-        if (timedOut == ConnectionTimeout.RequestHeaders)
+        if (timedOut == ConnectionTimeout.RequestHeaders && phase == ConnectionTimeout.RequestHeaders)
         {
             throw new BadHttpRequestException(408, "Request headers timed out.");
         }
 
-        return timedOut == ConnectionTimeout.KeepAlive || (stopping && nothingReceived);
+        return (timedOut == ConnectionTimeout.KeepAlive && phase == ConnectionTimeout.KeepAlive && nothingReceived) || (stopping && nothingReceived);
     }
 
     private bool TryParse(PipeReader input, System.Buffers.ReadOnlySequence<byte> buffer, bool inputEnded, out RequestHead? head)
