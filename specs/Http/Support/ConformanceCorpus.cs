@@ -6,17 +6,23 @@ namespace Testbed.Specs.Http.Support;
 internal sealed record CorpusCase(string File, string Id, byte[] Request, JsonElement Expect, bool Disputable, string Representation);
 
 /// <summary>
-/// The shared conformance corpora (<c>../shared/conformance/*.jsonl</c>, a sibling of the repository root).
-/// They are read in place, never copied into the repository.
+/// The shared conformance corpora (<c>../shared/conformance/*.jsonl</c>, a sibling of the repository root), read
+/// in place and never copied into the repository, and the repository's own rows in the same format
+/// (<c>specs/Http/Corpus/</c>), which may add an expectation the shared runner does not judge strictly.
 /// </summary>
 internal static class ConformanceCorpus
 {
-    public static readonly string[] Files =
+    private static readonly string[] SharedFiles =
     [
         "kestrel-bad-requests.jsonl",
         "llhttp-requests-strict-host.jsonl",
         "llhttp-requests-strict.jsonl",
     ];
+
+    private static readonly string[] OwnFiles = ["keepalive-bad-requests.jsonl"];
+
+    /// <summary>Every corpus file: the shared ones, then the repository's own.</summary>
+    public static readonly string[] Files = [.. SharedFiles, .. OwnFiles];
 
     private static readonly Lazy<string?> LazyDirectory = new(Locate);
     private static readonly Lazy<IReadOnlyDictionary<string, CorpusCase>> LazyCases = new(Load);
@@ -26,6 +32,11 @@ internal static class ConformanceCorpus
 
     public static IReadOnlyDictionary<string, CorpusCase> Cases => LazyCases.Value;
 
+    /// <summary>Where <paramref name="file"/> is read from.</summary>
+    public static string PathOf(string file) => OwnFiles.Contains(file)
+        ? Path.Combine(AppContext.BaseDirectory, "Http", "Corpus", file)
+        : Path.Combine(Directory ?? throw new InvalidOperationException("the shared corpora are absent"), file);
+
     private static string? Locate()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -33,7 +44,7 @@ internal static class ConformanceCorpus
             if (File.Exists(Path.Combine(dir.FullName, "Testbed.sln")))
             {
                 string corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance"));
-                return Files.All(f => File.Exists(Path.Combine(corpus, f))) ? corpus : null;
+                return SharedFiles.All(f => File.Exists(Path.Combine(corpus, f))) ? corpus : null;
             }
         }
 
@@ -50,7 +61,7 @@ internal static class ConformanceCorpus
 
         foreach (string file in Files)
         {
-            foreach (string line in File.ReadLines(Path.Combine(Directory, file)).Where(l => !string.IsNullOrWhiteSpace(l)))
+            foreach (string line in File.ReadLines(PathOf(file)).Where(l => !string.IsNullOrWhiteSpace(l)))
             {
                 var row = JsonDocument.Parse(line).RootElement;
                 string id = row.GetProperty("id").GetString()!;

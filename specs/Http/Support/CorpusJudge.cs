@@ -81,6 +81,9 @@ internal static class CorpusJudge
         string then = expect.TryGetProperty("then", out var t) ? t.GetString()! : "any";
         return then switch
         {
+            "reject" when expect.TryGetProperty("then_status", out var statuses) =>
+                (exact && outcome.Terminal == Terminal.Rejected && statuses.EnumerateArray().Any(s => s.GetInt32() == outcome.Status),
+                    $"expected the following request to be answered {string.Join(" or ", statuses.EnumerateArray())}, not a close"),
             "reject" => (exact && outcome.Terminal != Terminal.Waiting, "expected the following bytes to be rejected"),
             "wait" => (exact && outcome.Terminal == Terminal.Waiting, "expected to wait for the rest"),
             "close" => (exact && outcome.Terminal != Terminal.Rejected, "expected nothing after the ok answers"),
