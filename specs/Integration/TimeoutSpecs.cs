@@ -22,8 +22,9 @@ public sealed class TimeoutSpecs
         Assert.Equal(408, response.Status);
         Assert.Equal("close", response.Header("Connection"));
         Assert.Equal(ConnectionEnd.Fin, await connection.ReadEndAsync());
-        // The 1 s heartbeat enforces deadlines, so expiry is noticed up to a tick late.
-        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3.5));
+        // The 1 s heartbeat notices expiry up to a tick late, and a loaded CI machine delays it further (4.5 s was
+        // seen); the bound only has to tell the configured 1 s from the 30 s default.
+        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(15));
     }
 
     [Fact]
@@ -41,7 +42,8 @@ public sealed class TimeoutSpecs
         var took = clock.Elapsed;
 
         Assert.Equal(ConnectionEnd.Fin, end);
-        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3.5));
+        // As above: loose enough for a loaded machine, far below the 130 s default.
+        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(15));
     }
 
     [Fact]
