@@ -20,4 +20,10 @@ public enum AbortReason
 
     /// <summary>The frame failed in a way it did not expect (a bug, logged as an error).</summary>
     FrameFailed,
+
+    /// <summary>The request body arrived more slowly than MinRequestBodyDataRate after the response had started.</summary>
+    RequestBodyTooSlow,
+
+    /// <summary>The peer took the response more slowly than MinResponseDataRate (or stopped reading).</summary>
+    ResponseTooSlow,
 }

@@ -34,7 +34,7 @@ public sealed class Connection : IInputEvents, IOutputEvents
         _onClosed = onClosed;
         _heartbeat = CheckTimeout;
         Input = new SocketInput(thread, socket, context.Memory, context.Limits.MaxRequestBufferSize, this, context.Events, id);
-        Output = new SocketOutput(thread, socket, context.Memory, context.Limits.MaxResponseBufferSize, this, context.Events, id);
+        Output = new SocketOutput(thread, socket, context.Memory, context.Limits.MaxResponseBufferSize, this, context.Time, context.Events, id);
         Frame = new Frame(this, context);
     }
 
@@ -210,6 +210,13 @@ public sealed class Connection : IInputEvents, IOutputEvents
     private void CheckTimeout()
     {
         // Expire only the deadline looked at: one the frame set since then must stand (the two used to race).
+        if (_context.Limits.MinResponseDataRate is { } rate && Output.PeerTooSlow(rate))
+        {
+            Logger.ResponseTooSlow(Id, rate.BytesPerSecond);
+            AbortOnLoop(AbortReason.ResponseTooSlow, null);
+            return;
+        }
+
         var seen = _deadline.Look();
         if (_context.Time.GetTimestamp() < seen.Timestamp || !_deadline.TryExpire(seen))
         {

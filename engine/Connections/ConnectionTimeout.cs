@@ -13,4 +13,7 @@ public enum ConnectionTimeout
 
     /// <summary>After FIN was sent, waiting for the peer to finish; expiry closes the socket.</summary>
     Linger,
+
+    /// <summary>The app waits for request body bytes; expiry means they came slower than MinRequestBodyDataRate.</summary>
+    RequestBody,
 }

@@ -34,11 +34,17 @@ public sealed class SocketOutput
     private readonly List<WriteBatch> _inFlight = [];
     private readonly Stack<UvWriteReq> _requests = new();
     private readonly Action<UvRequest, int> _onWriteCompleted;
+    private readonly TimeProvider _time;
     private long _accepted;
     private long _flushed;
     private bool _flushRequested;
     private bool _submitPosted;
     private OutputEnd _end;
+
+    // The response-rate measure, on the loop thread only: bytes handed to uv_write, and what the kernel had taken
+    // at each heartbeat of the current stall (made on the first stall).
+    private long _submitted;
+    private Queue<(long At, long Taken)>? _stall;
 
     public SocketOutput(
         LoopThread thread,
@@ -46,6 +52,7 @@ public sealed class SocketOutput
         SlabMemoryPool pool,
         long? maxResponseBufferSize,
         IOutputEvents events,
+        TimeProvider time,
         IServerEvents? trace = null,
         long connectionId = 0)
     {
@@ -55,6 +62,7 @@ public sealed class SocketOutput
         _pool = pool;
         _budget = maxResponseBufferSize;
         _events = events;
+        _time = time;
         _trace = trace ?? IServerEvents.None;
         _connectionId = connectionId;
         _pending = new OutputBuffer(pool);
@@ -228,6 +236,7 @@ public sealed class SocketOutput
             _inFlight.Add(batch);
         }
 
+        _submitted += batch.Bytes;
         Submit(batch);
     }
 
@@ -295,6 +304,45 @@ public sealed class SocketOutput
         {
             SubmitOnLoop();
         }
+    }
+
+    /// <summary>
+    /// On the loop's heartbeat: whether the peer takes the response more slowly than <paramref name="rate"/>. Only
+    /// a stall counts: heartbeats at which libuv holds bytes back because the kernel will take no more (the peer's
+    /// buffers are full). Once the socket has been stalled at every heartbeat for the grace period, what the
+    /// kernel took over the last grace period must keep up with the rate. A peer that stops reading is caught at
+    /// the first heartbeat after the grace period, however fast it read before.
+    /// </summary>
+    public bool PeerTooSlow(MinDataRate rate)
+    {
+        _thread.Loop.AssertOnLoopThread();
+        bool writing;
+        lock (_sync)
+        {
+            writing = _inFlight.Count > 0 && !_end.Aborted;
+        }
+
+        var queued = writing ? _socket.WriteQueueSize : 0;
+        Invariant.Assert(queued >= 0 && queued <= _submitted, "libuv holds no more than was written");
+        if (queued == 0)
+        {
+            _stall?.Clear();
+            return false;
+        }
+
+        var now = _time.GetTimestamp();
+        var window = (long)(rate.GracePeriod.TotalSeconds * _time.TimestampFrequency);
+        var samples = _stall ??= new Queue<(long At, long Taken)>();
+        samples.Enqueue((now, _submitted - queued));
+
+        // Keep the newest sample at least a grace period old as the head: the window's start.
+        while (samples.Count > 1 && samples.ElementAt(1).At <= now - window)
+        {
+            samples.Dequeue();
+        }
+
+        var (since, takenThen) = samples.Peek();
+        return since <= now - window && rate.Below(_submitted - queued - takenThen, _time.GetElapsedTime(since, now));
     }
 
     /// <summary>Signals the requested disconnect or shutdown once nothing is pending or in flight.</summary>

@@ -23,11 +23,19 @@ internal sealed class ConnectionRegistry(IScheduler scheduler)
 
     public long NextId() => Interlocked.Increment(ref _lastId);
 
-    public void Opened()
+    /// <summary>Counts a connection as open unless <paramref name="limit"/> are already; false when over it.</summary>
+    public bool TryOpen(long? limit, out int open)
     {
         lock (_lock)
         {
+            open = _open;
+            if (_open >= limit)
+            {
+                return false;
+            }
+
             _open++;
+            return true;
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class Frame
     private readonly CancellationTokenSource _aborted = new();
     private readonly Func<bool> _isStopping;
     private readonly Func<Task> _sendContinue;
+    private readonly Func<ConnectionTimeout> _takeTimedOut;
     private volatile bool _stopping;
     private volatile bool _connectionAborted;
     private bool _abortRequested;
@@ -35,6 +36,7 @@ public sealed class Frame
         // Made once per connection, not once per request.
         _isStopping = () => _stopping;
         _sendContinue = SendContinueAsync;
+        _takeTimedOut = connection.TakeTimedOut;
     }
 
     /// <summary>Serves requests until the connection ends; never throws.</summary>
@@ -136,13 +138,22 @@ public sealed class Frame
         _response.Reset(head);
         _context.Events.RequestStarted(_connection.Id, head.Method, head.Target);
 
-        var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, _sendContinue);
+        var hasBody = head.IsChunked || head.ContentLength > 0;
+        var timer = hasBody && _context.Limits.MinRequestBodyDataRate is { } rate ? new RequestBodyTimer(_connection, rate, _context.Time) : null;
+        var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, _sendContinue, timer, _takeTimedOut);
         var context = new HttpContext(
             new HttpRequest(head, new RequestBodyStream(body, _context.AllowSynchronousIO)),
             new HttpResponse(_response, _context.AllowSynchronousIO),
             _connection.Id,
             _aborted.Token);
-        if (!await RunApplicationAsync(context).ConfigureAwait(false) || !await CompleteResponseAsync(head, body).ConfigureAwait(false))
+        if (await RunApplicationAsync(context).ConfigureAwait(false) is { } failed)
+        {
+            _context.Events.RequestEnded(_connection.Id, keepAlive: false);
+            Abort(failed);
+            return false;
+        }
+
+        if (!await CompleteResponseAsync(head, body).ConfigureAwait(false))
         {
             _context.Events.RequestEnded(_connection.Id, keepAlive: false);
             Abort(AbortReason.ResponseIncomplete);
@@ -157,8 +168,8 @@ public sealed class Frame
         return keepAlive;
     }
 
-    /// <summary>Runs the app; false when the response is broken and the connection must abort.</summary>
-    private async Task<bool> RunApplicationAsync(HttpContext context)
+    /// <summary>Runs the app; null when a response can be finished, else why the connection must abort.</summary>
+    private async Task<AbortReason?> RunApplicationAsync(HttpContext context)
     {
         try
         {
@@ -169,7 +180,7 @@ public sealed class Frame
                 _response.ResetToError(500, keepAlive: true);
             }
 
-            return true;
+            return null;
         }
         catch (BadHttpRequestException ex)
         {
@@ -177,29 +188,33 @@ public sealed class Frame
             _context.Logger.BadRequest(_connection.Id, ex.StatusCode, ex.Message);
             if (_response.HasStarted)
             {
-                return false;
+                return AbortReasonFor(ex);
             }
 
             _response.ResetToError(ex.StatusCode, keepAlive: false);
-            return true;
+            return null;
         }
         catch (Exception ex) when (_connectionAborted)
         {
             _context.Logger.AppStoppedAfterAbort(ex, _connection.Id);
-            return false;
+            return AbortReason.ResponseIncomplete;
         }
         catch (Exception ex)
         {
             _context.Logger.ApplicationError(ex, _connection.Id);
             if (_response.HasStarted)
             {
-                return false;
+                return AbortReason.ResponseIncomplete;
             }
 
             _response.ResetToError(500, keepAlive: true);
-            return true;
+            return null;
         }
     }
+
+    /// <summary>A request found bad once its response had started: a 408 there can only be a body that came too slowly.</summary>
+    private static AbortReason AbortReasonFor(BadHttpRequestException ex) =>
+        ex.StatusCode == 408 ? AbortReason.RequestBodyTooSlow : AbortReason.BadRequestAfterResponseStarted;
 
     /// <summary>Finishes the response after the app returned; false when it is broken and the connection must abort.</summary>
     private Task<bool> CompleteResponseAsync(RequestHead head, RequestBodyReader body)
@@ -257,7 +272,7 @@ public sealed class Frame
         _context.Logger.BadRequest(_connection.Id, ex.StatusCode, ex.Message);
         if (_current is not null && _response.HasStarted)
         {
-            Abort(AbortReason.BadRequestAfterResponseStarted);
+            Abort(AbortReasonFor(ex));
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Testbed.Engine.Connections;
 using Testbed.Engine.Http.Parsing;
 using Testbed.Engine.Infrastructure;
 
@@ -7,7 +8,8 @@ namespace Testbed.Engine.Http;
 
 /// <summary>
 /// Reads one request's body from the connection's input, by Content-Length or chunked, and enforces
-/// MaxRequestBodySize. The first read that would have to wait sends <c>100 Continue</c> when due.
+/// MaxRequestBodySize and, through its timer, MinRequestBodyDataRate. The first read that would have to wait
+/// sends <c>100 Continue</c> when due.
 /// </summary>
 public sealed class RequestBodyReader
 {
@@ -15,13 +17,23 @@ public sealed class RequestBodyReader
     private readonly Func<Task> _sendContinue;
     private readonly ChunkedDecoder? _chunked;
     private readonly long? _maxBodySize;
+    private readonly RequestBodyTimer? _timer;
+    private readonly Func<ConnectionTimeout> _takeTimedOut;
     private long _remaining;
     private long _read;
 
     public RequestBodyReader(RequestHead head, PipeReader input, ServerLimits limits, Func<Task> sendContinue)
+        : this(head, input, limits, sendContinue, null, static () => ConnectionTimeout.None)
+    {
+    }
+
+    internal RequestBodyReader(
+        RequestHead head, PipeReader input, ServerLimits limits, Func<Task> sendContinue, RequestBodyTimer? timer, Func<ConnectionTimeout> takeTimedOut)
     {
         _input = input;
         _sendContinue = sendContinue;
+        _timer = timer;
+        _takeTimedOut = takeTimedOut;
         _maxBodySize = limits.MaxRequestBodySize;
         _chunked = head.IsChunked ? new ChunkedDecoder(limits) : null;
         _remaining = head.ContentLength ?? 0;
@@ -71,19 +83,46 @@ public sealed class RequestBodyReader
 
     private async ValueTask<ReadResult> ReadInputAsync(CancellationToken cancellationToken)
     {
-        if (!ReadStarted)
+        if (_input.TryRead(out var ready))
         {
             ReadStarted = true;
-            if (!_input.TryRead(out var ready))
-            {
-                await _sendContinue().ConfigureAwait(false);
-                return await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             return ready;
         }
 
-        return await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (!ReadStarted)
+        {
+            ReadStarted = true;
+            await _sendContinue().ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            var result = await WaitForInputAsync(cancellationToken).ConfigureAwait(false);
+            if (!result.IsCanceled || !result.Buffer.IsEmpty)
+            {
+                return result;
+            }
+
+            // Cancelled with nothing new: the heartbeat found the body too slow, or a cancel meant for another phase.
+            _input.AdvanceTo(result.Buffer.Start);
+            if (_takeTimedOut() == ConnectionTimeout.RequestBody && _timer is { TooSlow: true })
+            {
+                throw new BadHttpRequestException(408, "Request body arrived too slowly.");
+            }
+        }
+    }
+
+    private async ValueTask<ReadResult> WaitForInputAsync(CancellationToken cancellationToken)
+    {
+        _timer?.WaitStarting();
+        try
+        {
+            return await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _timer?.WaitEnded();
+        }
     }
 
     private int CopyContentLength(ReadResult result, Span<byte> destination)
@@ -93,6 +132,7 @@ public sealed class RequestBodyReader
         buffer.Slice(0, n).CopyTo(destination);
         _input.AdvanceTo(buffer.GetPosition(n));
         _remaining -= n;
+        _timer?.Received(n);
         if (n == 0 && result.IsCompleted)
         {
             throw new BadHttpRequestException(400, "Unexpected end of request content.");
@@ -117,6 +157,7 @@ public sealed class RequestBodyReader
             throw;
         }
 
+        _timer?.Received(buffer.Slice(buffer.Start, consumed).Length);
         if (n > 0 || _chunked.IsComplete)
         {
             _input.AdvanceTo(consumed);

@@ -20,6 +20,15 @@ internal static partial class EngineLog
     [LoggerMessage(4, LogLevel.Warning, "Accept failed on {Loop}: {Error}")]
     public static partial void ListenFailed(this ILogger logger, string loop, string error);
 
+    [LoggerMessage(6, LogLevel.Warning, "Accepting paused on {Loop}: {Error} (out of file descriptors); the listen socket reopens once descriptors free up")]
+    public static partial void AcceptPaused(this ILogger logger, string loop, string error);
+
+    [LoggerMessage(7, LogLevel.Information, "Accepting again on {Loop} after {Milliseconds} ms paused")]
+    public static partial void AcceptResumed(this ILogger logger, string loop, long milliseconds);
+
+    [LoggerMessage(8, LogLevel.Debug, "Connection refused on {Loop}: {Open} connections open, MaxConcurrentConnections is {Limit}")]
+    public static partial void ConnectionOverLimit(this ILogger logger, string loop, long open, long limit);
+
     [LoggerMessage(5, LogLevel.Debug, "Accept of a connection failed on {Loop}: {Error}")]
     public static partial void AcceptFailed(this ILogger logger, string loop, string error);
 
@@ -37,6 +46,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(14, LogLevel.Debug, "Connection {Id} aborted: {Reason}")]
     public static partial void ConnectionAborted(this ILogger logger, long id, string reason);
+
+    [LoggerMessage(15, LogLevel.Debug, "Connection {Id}: the peer took the response more slowly than {Rate} bytes/s")]
+    public static partial void ResponseTooSlow(this ILogger logger, long id, double rate);
 
     [LoggerMessage(20, LogLevel.Debug, "Connection {Id}: bad request ({Status}): {Reason}")]
     public static partial void BadRequest(this ILogger logger, long id, int status, string reason);

@@ -68,6 +68,15 @@ public interface IServerEvents
     /// <summary>The connection is being torn down, and why; its EndTransition to Aborted follows.</summary>
     void Aborting(long connection, AbortReason reason);
 
+    /// <summary>An accepted socket was closed at once, unanswered: MaxConcurrentConnections were already open.</summary>
+    void ConnectionRefused();
+
+    /// <summary>A loop's listen socket closed because accepts ran out of descriptors (<paramref name="status"/>): every time, not once an episode as the log.</summary>
+    void AcceptPaused(int status);
+
+    /// <summary>The paused listen socket is open again.</summary>
+    void AcceptResumed();
+
     private sealed class NoServerEvents : IServerEvents
     {
         public void ConnectionOpened(long connection, UvStreamHandle socket)
@@ -119,6 +128,18 @@ public interface IServerEvents
         }
 
         public void Aborting(long connection, AbortReason reason)
+        {
+        }
+
+        public void ConnectionRefused()
+        {
+        }
+
+        public void AcceptPaused(int status)
+        {
+        }
+
+        public void AcceptResumed()
         {
         }
     }

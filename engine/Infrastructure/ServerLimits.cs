@@ -24,9 +24,29 @@ public sealed class ServerLimits
     /// </summary>
     public long? MaxResponseBufferSize { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Connections open at once, across loops; one over it is accepted and closed at once, unanswered, so the
+    /// server never runs out of descriptors for the ones it serves. <c>null</c> means unlimited.
+    /// </summary>
+    public long? MaxConcurrentConnections { get; set; }
+
     /// <summary>Idle time between requests on a kept-alive connection before it is closed.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 
     /// <summary>Time to receive a whole request head once its first byte arrived; exceeded gives 408.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The slowest a request body may arrive while the app waits for it (Kestrel's default: 240 bytes/s after
+    /// 5 s). Only time spent waiting counts, from the first read on; slower gets 408 if the response has not
+    /// started, and an abort if it has. <c>null</c> turns the check off.
+    /// </summary>
+    public MinDataRate? MinRequestBodyDataRate { get; set; } = new(240, TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// The slowest a peer may take a response while the socket refuses more (the peer's buffers are full): after
+    /// the grace period the connection is aborted. A peer that stops reading altogether is cut off within the
+    /// grace period and one heartbeat. <c>null</c> turns the check off.
+    /// </summary>
+    public MinDataRate? MinResponseDataRate { get; set; } = new(240, TimeSpan.FromSeconds(5));
 }

@@ -75,6 +75,12 @@ public interface ILibuv
     /// </summary>
     void Write(UvWriteReq request, UvStreamHandle stream, ReadOnlySpan<UvBuffer> buffers);
 
+    /// <summary>
+    /// Bytes of queued writes that libuv has not yet handed to the kernel (<c>uv_stream_get_write_queue_size</c>):
+    /// more than 0 only while the kernel refuses more, that is while the peer is not keeping up.
+    /// </summary>
+    long WriteQueueSize(UvStreamHandle stream);
+
     /// <summary>Shuts the send side down after queued writes; <see cref="UvRequest.OnCompleted"/> follows.</summary>
     void Shutdown(UvShutdownReq request, UvStreamHandle stream);
 

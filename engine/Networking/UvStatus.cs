@@ -9,4 +9,6 @@ public static class UvStatus
     public const int ECANCELED = -125;
     public const int EADDRINUSE = -98;
     public const int EBUSY = -16;
+    public const int EMFILE = -24;
+    public const int ENFILE = -23;
 }

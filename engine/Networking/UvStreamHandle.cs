@@ -55,6 +55,16 @@ public abstract class UvStreamHandle : UvHandle
         }
     }
 
+    /// <summary>Bytes written that libuv still holds because the kernel will not take them yet.</summary>
+    public long WriteQueueSize
+    {
+        get
+        {
+            AssertUsable();
+            return Uv.WriteQueueSize(this);
+        }
+    }
+
     /// <summary>Called by the transport for each incoming connection.</summary>
     public void OnConnection(int status)
     {

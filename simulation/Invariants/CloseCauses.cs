@@ -21,9 +21,25 @@ internal static class CloseCauses
             return $"the client's own {disruption.Kind.ToString().ToLowerInvariant()}";
         }
 
+        if (client.Connection is { Refused: true } && run.Connections.AcceptPauses > 0)
+        {
+            return "the listen socket closed, accepts paused out of descriptors, with the connection in its backlog";
+        }
+
+        if (client.Connection is { Accepted: true } && served is null && run.Connections.OverLimit > 0)
+        {
+            return "MaxConcurrentConnections were open, so the server closed it unanswered";
+        }
+
         if (client.Connection?.Broken == true)
         {
             return "a write failed and the network broke the connection";
+        }
+
+        // response-rate judges that the abort was owed; here it only explains what the abort cut.
+        if (served?.AbortReason == AbortReason.ResponseTooSlow)
+        {
+            return "the client took its response more slowly than MinResponseDataRate";
         }
 
         if (exchange.Expected.Completion != Completion.Whole)

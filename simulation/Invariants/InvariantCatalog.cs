@@ -37,6 +37,7 @@ public static class InvariantCatalog
         new ContinueRules(),
         new QuietLog(),
         new TimeoutsOnTime(),
+        new ResponseRate(),
         new Liveness(),
     ];
 

@@ -7,18 +7,22 @@ namespace Testbed.Simulator.Invariants;
 /// <summary>
 /// <c>quiet-log</c>: nothing the peer does makes the engine log a warning or an error. Resets, broken pipes, bad
 /// requests and timeouts are the network's weather and log at Debug; an error is logged only for a fault of the
-/// server's own side that the run planted: an app that throws or breaks its Content-Length, an accept that fails.
+/// server's own side that the run planted: an app that throws or breaks its Content-Length, an accept that fails,
+/// or accepts paused because the world ran out of descriptors (an accept fault of EMFILE or ENFILE, or the
+/// descriptor limit reached).
 /// </summary>
 public sealed class QuietLog : InvariantChecker
 {
-    // EngineLog's ids for an app's own fault, and for a failed accept.
+    // EngineLog's ids for an app's own fault, for a failed accept, and for accepts paused out of descriptors.
     private const int ApplicationError = 22;
     private const int DeclaredLengthNotWritten = 23;
     private const int TooFewBytesWritten = 24;
     private const int ListenFailed = 4;
+    private const int AcceptingPaused = 6;
 
     private readonly Dictionary<long, AppCall> _lastCall = [];
     private int _acceptFailures;
+    private bool _descriptorsRanOut;
 
     public override string Name => "quiet-log";
 
@@ -29,6 +33,7 @@ public sealed class QuietLog : InvariantChecker
         if (fault == WorldFault.AcceptFailed)
         {
             _acceptFailures++;
+            _descriptorsRanOut = true;
         }
     }
 
@@ -42,6 +47,12 @@ public sealed class QuietLog : InvariantChecker
         if (eventId.Id == ListenFailed && _acceptFailures > 0)
         {
             _acceptFailures--;
+            return;
+        }
+
+        // Logged once an episode, however many accepts failed; a failed accept or the descriptor limit comes first.
+        if (eventId.Id == AcceptingPaused && (_descriptorsRanOut || Run.Simulation.Network.OutOfSockets))
+        {
             return;
         }
 

@@ -25,7 +25,8 @@ internal static class ResponseChecks
     /// <summary>
     /// What the response to <paramref name="exchange"/> must be, now that it arrived: the oracle's answer, or the
     /// engine's own error answer where the run made one due: a 408 when the request-headers timeout fired inside the
-    /// head, a 400 when the client half-closed inside the request, a 413 for a body over the limit.
+    /// head, a 400 when the client half-closed inside the request, a 408 when its body waited on 100 Continue past
+    /// the body rate's grace period, a 413 for a body over the limit.
     /// </summary>
     public static ExpectedResponse Effective(RunContext run, ClientExchange exchange)
     {
@@ -34,9 +35,13 @@ internal static class ResponseChecks
             && run.Connections.Find(exchange.Client.Connection)?.TimedOut.Contains(ConnectionTimeout.RequestHeaders) == true;
         var brokeOff = status == 400 && exchange.Client.Script.Disruption is { Kind: DisruptionKind.Eof, InRequest: not null } eof && eof.Exchange == exchange.Index;
 
+        // A client that holds its body back for 100 Continue longer than the body rate's grace period is that slow a body.
+        var heldBack = status == 408 && exchange.Request.ExpectContinue && run.ServerOptions.Limits.MinRequestBodyDataRate is { } rate
+            && exchange.Step.ContinueWaitMicros >= rate.GracePeriod.Ticks / 10;
+
         // An app that reads a body too large as it answers is refused before or after its first write, as the reads fall.
         var tooLarge = status == 413 && exchange.Request.Body.Length > run.ServerOptions.Limits.MaxRequestBodySize;
-        return timedOut || brokeOff || tooLarge
+        return timedOut || brokeOff || heldBack || tooLarge
             ? new ExpectedResponse { Status = status, Framing = ExpectedFraming.ContentLength, ContentLength = 0, MustClose = true }
             : exchange.Expected;
     }

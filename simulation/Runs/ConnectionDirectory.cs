@@ -123,6 +123,16 @@ public sealed class ConnectionDirectory : RunObserver
         }
     }
 
+    /// <summary>Times a listener paused accepting, out of descriptors.</summary>
+    public int AcceptPauses { get; private set; }
+
+    /// <summary>Connections the engine closed unanswered at MaxConcurrentConnections.</summary>
+    public int OverLimit { get; private set; }
+
+    public override void AcceptPaused(int status) => AcceptPauses++;
+
+    public override void ConnectionRefused() => OverLimit++;
+
     public override void ConnectionClosed(long connection)
     {
         if (Find(connection) is { } served)

@@ -41,7 +41,7 @@ public sealed class RawcheckSpec(ITestOutputHelper output)
 
         Assert.True(results.Count >= 490, $"expected the whole corpora, ran {results.Count} cases");
         Assert.Empty(unexpected);
-        Assert.Empty(results.Where(r => !AnsweredAsStrictlyExpected(r)).Select(r => $"{r.Id}: statuses [{string.Join(",", r.Statuses)}]"));
+        Assert.Empty(results.Where(r => r.Pass is true && !AnsweredAsStrictlyExpected(r)).Select(r => $"{r.Id}: statuses [{string.Join(",", r.Statuses)}]"));
         Assert.Empty(healed);
         server.Log.AssertNoErrors();
     }
@@ -66,7 +66,7 @@ public sealed class RawcheckSpec(ITestOutputHelper output)
             for (var i = 0; i < Reruns && !passedOnRerun; i++)
             {
                 var rerun = await RunAsync(port, file, "^" + System.Text.RegularExpressions.Regex.Escape(failure.Id) + "$");
-                passedOnRerun = rerun.Single().Pass is true;
+                passedOnRerun = rerun.Single() is { Pass: true } again && AnsweredAsStrictlyExpected(again);
             }
 
             output.WriteLine(passedOnRerun ? "  passed when run alone: a client-side timing miss" : "  failed again when run alone");

@@ -45,6 +45,75 @@ public sealed partial class ServeProcessSpecs
         Assert.Contains(first.BaseAddress.Port.ToString(), line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Flooded_past_its_descriptor_limit_it_survives_keeps_serving_logs_a_few_lines_and_answers_again_after()
+    {
+        // Two loops, as the crash was reported: the old listener logged EMFILE in a tight loop, then the thread pool,
+        // unable to start a thread without free descriptors, ended the process ("Out of memory.", exit 134).
+        await using var serve = await ServeProcess.StartAsync(256, "--threads", "2");
+        var endPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, serve.BaseAddress.Port);
+        using var kept = await RawConnection.OpenAsync(endPoint);
+
+        // The host's startup lines come after "Listening on"; the flood's are counted from the last of them.
+        await Bounded.UntilAsync(() => serve.Output.Any(line => line.Contains("Content root path", StringComparison.Ordinal)), "the host's startup lines");
+        var linesBefore = serve.Output.Count + serve.Errors.Count;
+
+        // 1,500 idle connections against 256 descriptors: the kernel completes many, the server cannot take them all.
+        var flood = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < 1_500; i++)
+            {
+                flood.Add(new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp));
+            }
+
+            await Task.WhenAll(flood.Select(async socket =>
+            {
+                try
+                {
+                    await socket.ConnectAsync(endPoint).WaitAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or TimeoutException)
+                {
+                    // Refused while a listen socket is closed, or the backlog full: what a full server says.
+                }
+            }));
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(serve.HasExited, "the server died under the flood");
+
+            // A connection it already had is still served.
+            await kept.SendAsync("GET /plaintext HTTP/1.1\r\nHost: a\r\n\r\n");
+            var during = await kept.ReadResponseAsync();
+            Assert.Equal(200, during.Status);
+        }
+        finally
+        {
+            flood.ForEach(socket => socket.Dispose());
+        }
+
+        // Descriptors free up: new connections are answered again.
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        await Bounded.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await client.GetStringAsync(new Uri(serve.BaseAddress, "/plaintext"))) == "Hello, World!";
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            "the server to answer new connections after the flood");
+
+        var logged = serve.Output.Count + serve.Errors.Count - linesBefore;
+        Assert.False(serve.HasExited);
+        // Two lines an entry, a pause and a resume an episode, an episode or two a loop: the old listener logged thousands.
+        Assert.True(logged <= 16, $"the flood logged {logged} lines:\n{string.Join('\n', serve.Output.TakeLast(20))}");
+    }
+
     private static async Task LoadAsync(HttpClient client, Uri server, StrongBox<int> completed, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -77,6 +146,8 @@ public sealed partial class ServeProcessSpecs
 
         public Uri BaseAddress => _listening.Task.Result;
 
+        public bool HasExited => _process.HasExited;
+
         public IReadOnlyList<string> Output
         {
             get
@@ -99,12 +170,16 @@ public sealed partial class ServeProcessSpecs
             }
         }
 
-        public static ServeProcess Launch(params string[] args)
+        public static ServeProcess Launch(params string[] args) => Launch(null, args);
+
+        /// <summary>Launches it with its descriptor limit (<c>ulimit -n</c>) set to <paramref name="openFiles"/> when given.</summary>
+        public static ServeProcess Launch(int? openFiles, params string[] args)
         {
             // Started the way a script's background job is: with SIGINT ignored, which exec keeps.
+            var limit = openFiles is { } n ? $"ulimit -n {n}; " : string.Empty;
             var start = new ProcessStartInfo("bash")
             {
-                ArgumentList = { "-c", "trap '' INT; exec \"$0\" \"$@\"", "dotnet", Path.Combine(AppContext.BaseDirectory, "testbed.dll"), "serve" },
+                ArgumentList = { "-c", limit + "trap '' INT; exec \"$0\" \"$@\"", "dotnet", Path.Combine(AppContext.BaseDirectory, "testbed.dll"), "serve" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
@@ -122,9 +197,11 @@ public sealed partial class ServeProcessSpecs
             return serve;
         }
 
-        public static async Task<ServeProcess> StartAsync(params string[] args)
+        public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(null, args);
+
+        public static async Task<ServeProcess> StartAsync(int? openFiles, params string[] args)
         {
-            var serve = Launch(args);
+            var serve = Launch(openFiles, args);
             await serve._listening.Task.WaitAsync(Bounded.Timeout);
             return serve;
         }

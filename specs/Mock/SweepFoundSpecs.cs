@@ -73,8 +73,8 @@ public sealed class SweepFoundSpecs
         sim.RunUntilIdle();
         var write = Assert.Single(client.WritesInFlight);
 
-        // Far longer than the 2 s linger: the reader is slow, and the FIN waits behind its response.
-        sim.AdvanceBy(TimeSpan.FromSeconds(10));
+        // Twice the 2 s linger (and inside MinResponseDataRate's 5 s grace): the reader is slow, and the FIN waits behind its response.
+        sim.AdvanceBy(TimeSpan.FromSeconds(4));
         Assert.False(client.ServerClosed, "closed before the response was taken");
         write.Complete();
         sim.RunUntil(() => client.ServerFinished);

@@ -52,6 +52,13 @@ public sealed partial class MockLibuv
         Trace.Add($"uv.write {Trace.Id(request, "w")} {Id(stream)} bufs={buffers.Length} bytes={write.Length}");
     }
 
+    public long WriteQueueSize(UvStreamHandle stream)
+    {
+        var queued = SocketOf(stream, "uv_stream_get_write_queue_size").QueuedBytes;
+        Trace.Add($"uv.write_queue_size {Id(stream)} bytes={queued}");
+        return queued;
+    }
+
     public void Shutdown(UvShutdownReq request, UvStreamHandle stream)
     {
         var socket = SocketOf(stream, "uv_shutdown");

@@ -62,6 +62,7 @@ public sealed partial class MockLibuv
 
         var connection = listener.Backlog.Dequeue();
         accepted.Socket = connection;
+        _simulation.Network.Accepted();
         connection.Server = accepted;
         Trace.Add($"uv.accept {Id(server)} {Id(client)} {connection.Name}");
         _simulation.Notify(static (o, c) => o.Accepted(c), connection);
@@ -81,6 +82,17 @@ public sealed partial class MockLibuv
 
         var handle = (UvStreamHandle)listener.Handle.Handle;
         var next = listener.Backlog.Peek();
+        if (_simulation.Network.OutOfSockets)
+        {
+            // libuv's accept(2) fails and it calls back with the error; it keeps doing so while the listen socket is
+            // readable, which the engine must end (by closing it). Here the next try comes on a later turn.
+            Trace.Add($"cb.connection {Id(handle)} status=EMFILE");
+            NotifyCallback(handle, "connection");
+            handle.OnConnection(UvErrors.EMFILE);
+            _simulation.Enqueue(next.NetworkChoices.Between("accept.retry", (100, 2_000)), EventKind.Io, _ => Incoming(listener), null);
+            return;
+        }
+
         if (next.PendingAcceptErrors > 0)
         {
             next.PendingAcceptErrors--;

@@ -15,6 +15,13 @@ public sealed class SimulationOptions
     /// <summary>Fewest and most microseconds before bytes a client sent reach the server's socket.</summary>
     public (long Min, long Max) NetworkLatency { get; set; } = (20, 200);
 
+    /// <summary>
+    /// The server process's descriptor limit for sockets (RLIMIT_NOFILE, as far as sockets go): listen sockets and
+    /// accepted connections count until closed. At the limit an accept fails with EMFILE (the connection waits in
+    /// the backlog, and libuv calls back with the error again while it does) and so does a bind. Null: no limit.
+    /// </summary>
+    public int? SocketLimit { get; set; }
+
     /// <summary>The faults the world injects; all off by default.</summary>
     public WorldFaults Faults { get; } = new();
 

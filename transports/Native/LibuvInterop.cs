@@ -57,6 +57,7 @@ internal static unsafe partial class LibuvInterop
 
     [LibraryImport(Lib)] public static partial int uv_listen(nint stream, int backlog, delegate* unmanaged<nint, int, void> cb);
     [LibraryImport(Lib)] public static partial int uv_accept(nint server, nint client);
+    [LibraryImport(Lib)] public static partial int uv_fileno(nint handle, int* fd);
 
     [LibraryImport(Lib)]
     public static partial int uv_read_start(
@@ -66,6 +67,8 @@ internal static unsafe partial class LibuvInterop
 
     [LibraryImport(Lib)]
     public static partial int uv_write(nint req, nint stream, UvBuf* bufs, uint nbufs, delegate* unmanaged<nint, int, void> cb);
+
+    [LibraryImport(Lib)] public static partial nuint uv_stream_get_write_queue_size(nint stream);
 
     [LibraryImport(Lib)] public static partial int uv_shutdown(nint req, nint stream, delegate* unmanaged<nint, int, void> cb);
 
@@ -96,10 +99,19 @@ internal static unsafe partial class LibcInterop
     public const int SOL_SOCKET = 1;
     public const int SO_REUSEADDR = 2;
     public const int SO_REUSEPORT = 15;
+    public const int RLIMIT_NOFILE = 7;
+
+    /// <summary><c>struct rlimit</c> on 64-bit Linux.</summary>
+    public struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
 
     [LibraryImport(Lib, SetLastError = true)] public static partial int socket(int domain, int type, int protocol);
     [LibraryImport(Lib, SetLastError = true)] public static partial int setsockopt(int fd, int level, int name, void* value, uint len);
     [LibraryImport(Lib, SetLastError = true)] public static partial int close(int fd);
     [LibraryImport(Lib, SetLastError = true)] public static partial int bind(int fd, byte* address, uint length);
     [LibraryImport(Lib, SetLastError = true)] public static partial int getsockname(int fd, byte* address, uint* length);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int getrlimit(int resource, RLimit* limit);
 }

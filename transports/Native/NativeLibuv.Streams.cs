@@ -34,6 +34,8 @@ public sealed unsafe partial class NativeLibuv
         }
     }
 
+    public long WriteQueueSize(UvStreamHandle stream) => checked((long)uv_stream_get_write_queue_size(stream.Native));
+
     public void Shutdown(UvShutdownReq request, UvStreamHandle stream)
     {
         var native = AllocNative(ShutdownSize, request);

@@ -57,8 +57,36 @@ public sealed unsafe partial class NativeLibuv
     public void Listen(UvStreamHandle server, int backlog) =>
         Check(uv_listen(server.Native, backlog, &OnConnectionCallback), "uv_listen");
 
-    public void Accept(UvStreamHandle server, UvStreamHandle client) =>
+    /// <summary>Descriptors under the open-files limit that connections never take; see <see cref="ThrowIfInHeadroom"/>.</summary>
+    private const ulong DescriptorHeadroom = 32;
+
+    public void Accept(UvStreamHandle server, UvStreamHandle client)
+    {
         Check(uv_accept(server.Native, client.Native), "uv_accept");
+        ThrowIfInHeadroom(client);
+    }
+
+    /// <summary>
+    /// The top <see cref="DescriptorHeadroom"/> descriptors below RLIMIT_NOFILE are never a connection's: an accept
+    /// that lands there fails as EMFILE (the caller closes the socket), so the listener pauses while the runtime
+    /// can still open what it needs. It must: .NET cannot start a thread without two free descriptors, and a
+    /// thread pool that fails to add a worker ends the process ("Out of memory.", exit 134). The kernel hands out
+    /// the lowest free descriptor, so one at or above the line means every one below it is taken.
+    /// </summary>
+    private void ThrowIfInHeadroom(UvStreamHandle client)
+    {
+        int fd;
+        LibcInterop.RLimit limit;
+        if (uv_fileno(client.Native, &fd) != 0 || LibcInterop.getrlimit(LibcInterop.RLIMIT_NOFILE, &limit) != 0)
+        {
+            return;
+        }
+
+        if ((ulong)fd + DescriptorHeadroom >= limit.Current)
+        {
+            throw new UvException("uv_accept", UvStatus.EMFILE, ErrName(UvStatus.EMFILE), $"descriptor {fd} is in the {DescriptorHeadroom} kept below the limit of {limit.Current}");
+        }
+    }
 
     /// <summary>
     /// libuv 1.44 has no UV_TCP_REUSEPORT, so the socket is created here with SO_REUSEPORT and handed to libuv;

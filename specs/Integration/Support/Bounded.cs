@@ -26,6 +26,22 @@ internal static class Bounded
         }
     }
 
+    /// <summary>Polls an asynchronous <paramref name="condition"/> (a request, say) until it holds, as above.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var max = limit ?? Timeout;
+        while (!await condition())
+        {
+            if (deadline.Elapsed > max)
+            {
+                throw new TimeoutException($"waited {max.TotalSeconds:0.#} s for {what}");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
+
     /// <summary>A task's result, failing after <see cref="Timeout"/>.</summary>
     public static Task<T> Within<T>(this Task<T> task) => task.WaitAsync(Timeout);
 

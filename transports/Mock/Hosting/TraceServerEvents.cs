@@ -87,6 +87,24 @@ internal sealed class TraceServerEvents(Simulation simulation) : IServerEvents
         simulation.Notify(static (o, a) => o.Aborting(a.Connection, a.Reason), (Connection: connection, Reason: reason));
     }
 
+    public void ConnectionRefused()
+    {
+        Trace.Add($"srv.refused");
+        simulation.Notify(static (o, _) => o.ConnectionRefused(), 0);
+    }
+
+    public void AcceptPaused(int status)
+    {
+        Trace.Add($"srv.accept_paused status={status}");
+        simulation.Notify(static (o, s) => o.AcceptPaused(s), status);
+    }
+
+    public void AcceptResumed()
+    {
+        Trace.Add($"srv.accept_resumed");
+        simulation.Notify(static (o, _) => o.AcceptResumed(), 0);
+    }
+
     public void EndTransition(long connection, string from, string to)
     {
         Trace.Add($"srv.end c{connection} {from}->{to}");

@@ -18,6 +18,12 @@ public sealed class MockNetwork
 
     internal MockNetwork(Simulation simulation) => _simulation = simulation;
 
+    /// <summary>Server sockets open: bound or listening handles and accepted connections, until each is closed.</summary>
+    public int OpenSockets { get; private set; }
+
+    /// <summary>Whether the server process is at <see cref="SimulationOptions.SocketLimit"/>.</summary>
+    public bool OutOfSockets => OpenSockets >= _simulation.Options.SocketLimit;
+
     /// <summary>Every connection ever made, in order.</summary>
     public List<SimConnection> Connections { get; } = [];
 
@@ -53,6 +59,11 @@ public sealed class MockNetwork
 
     internal int Bind(TcpState tcp, IPEndPoint endPoint, PortSharing sharing)
     {
+        if (OutOfSockets)
+        {
+            throw new UvException("uv_tcp_bind", UvErrors.EMFILE, "EMFILE", "too many open files");
+        }
+
         var port = endPoint.Port == 0 ? NextFreePort() : endPoint.Port;
         _bound.TryGetValue(port, out var holders);
         var taken = holders is { Count: > 0 };
@@ -67,6 +78,7 @@ public sealed class MockNetwork
         }
 
         holders.Add(tcp);
+        OpenSockets++;
         return port;
     }
 
@@ -77,12 +89,20 @@ public sealed class MockNetwork
         return listener;
     }
 
-    /// <summary>A closed listener frees its port; clients still in its backlog are refused.</summary>
+    /// <summary>An accepted connection takes a socket of the server process until it is closed.</summary>
+    internal void Accepted() => OpenSockets++;
+
+    /// <summary>A closed handle frees its socket; a closed listener frees its port, and clients still in its backlog are refused.</summary>
     internal void Unbind(TcpState tcp)
     {
-        if (tcp.BoundPort is { } port && _bound.TryGetValue(port, out var holders))
+        if (tcp.BoundPort is { } port && _bound.TryGetValue(port, out var holders) && holders.Remove(tcp))
         {
-            holders.Remove(tcp);
+            OpenSockets--;
+        }
+
+        if (tcp.Socket is not null)
+        {
+            OpenSockets--;
         }
 
         if (tcp.Listener is { } listener)

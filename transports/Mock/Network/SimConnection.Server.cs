@@ -14,6 +14,12 @@ public sealed partial class SimConnection
     /// <summary>The read side ended (EOF or an error was delivered): libuv refuses to start reading again.</summary>
     internal bool ReadSideEnded => _endDelivered;
 
+    /// <summary>
+    /// Bytes of writes in flight: what libuv's write queue holds. The simulated kernel takes a write whole when it
+    /// completes, so a write is queued until then (a held write is a peer that stopped reading).
+    /// </summary>
+    internal long QueuedBytes => _inFlight.Sum(w => (long)w.Length);
+
     internal void StartReading()
     {
         ServerReading = true;
@@ -190,6 +196,13 @@ public sealed partial class SimConnection
         if (_inFlight.Count > 0 && _inFlight[0] == write && write.Rescheduled == generation)
         {
             var status = write.AutomaticStatus;
+            if (ClientStoppedReceiving && status == 0 && !PeerGone)
+            {
+                // The peer takes nothing more: the write stays in flight, and so do the ones behind it.
+                write.DueAt = null;
+                return;
+            }
+
             if (status != 0 && !PeerGone)
             {
                 _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.WriteFailed, c), this);

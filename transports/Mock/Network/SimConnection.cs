@@ -188,6 +188,22 @@ public sealed partial class SimConnection
         KickDelivery();
     }
 
+    /// <summary>
+    /// Stops receiving for good, as a hostile or hung peer does: its receive window stays full, so the server's
+    /// writes in flight, and every write after them, stay in flight until the server gives up and closes.
+    /// </summary>
+    public void StopReceiving()
+    {
+        _simulation.AssertOnSimulationThread("SimConnection.StopReceiving");
+        Simulation.Check(!ClientStoppedReceiving, $"{Name} stops receiving twice");
+        _simulation.Trace.Add($"net.stop_receiving {Name}");
+        ClientStoppedReceiving = true;
+        _simulation.Notify(static (o, c) => o.ClientStoppedReceiving(c), this);
+    }
+
+    /// <summary>The client stopped receiving (<see cref="StopReceiving"/>).</summary>
+    public bool ClientStoppedReceiving { get; private set; }
+
     /// <summary>Resets: unread bytes are lost, the server's next read fails with ECONNRESET, and so do its writes.</summary>
     public void Reset()
     {

@@ -72,6 +72,25 @@ public abstract class SimulationObserver : IServerEvents
     {
     }
 
+    /// <summary>A client stopped receiving for good.</summary>
+    public virtual void ClientStoppedReceiving(SimConnection connection)
+    {
+    }
+
+    /// <summary>The engine closed an accepted connection unanswered: MaxConcurrentConnections were open.</summary>
+    public virtual void ConnectionRefused()
+    {
+    }
+
+    /// <summary>A listen socket closed after accepts ran out of descriptors.</summary>
+    public virtual void AcceptPaused(int status)
+    {
+    }
+
+    public virtual void AcceptResumed()
+    {
+    }
+
     // The mock's libuv: what the engine's calls did and which callbacks it got.
 
     /// <summary>The engine accepted a client's connection.</summary>
