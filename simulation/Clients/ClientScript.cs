@@ -8,6 +8,12 @@ public enum DisruptionKind
 
     /// <summary>Half-closes (FIN) in the middle of a request, leaving it incomplete.</summary>
     Eof,
+
+    /// <summary>Stops sending for good early in a request body, and keeps reading: a trickled body gone quiet.</summary>
+    Stall,
+
+    /// <summary>Stops reading for good in the middle of a response, and keeps the connection open.</summary>
+    StopReading,
 }
 
 /// <summary>

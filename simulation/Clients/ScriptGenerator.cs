@@ -14,6 +14,9 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
 {
     private static readonly long[] ContinueWaits = [1_000, 50_000, 1_000_000, 3_000_000];
 
+    /// <summary>The most body bytes a stalled client sends first.</summary>
+    public const int MaxStalledBodyBytes = 1_000;
+
     // The streaming app twice: it is the one that puts the output's budget, batching and waiters to work.
     private readonly SimApp[] _steady = [.. apps.Where(a => a is PlainApp or EchoApp or BytesApp or NoReadApp or StartingApp), .. apps.OfType<BytesApp>()];
     private readonly SimApp[] _faulty = [.. apps.Where(a => a is FailApp or MismatchApp)];
@@ -148,10 +151,28 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
                 : new Disruption(DisruptionKind.Reset, exchange, null, sizes.Draw(client, "reset.after"));
         }
 
-        return client.Chance("eof", plan.Chance(Knobs.ClientEof)) && wire > 1
-            ? new Disruption(DisruptionKind.Eof, exchange, 1 + (int)client.Choose("eof.at", wire - 1), 0)
+        if (client.Chance("eof", plan.Chance(Knobs.ClientEof)) && wire > 1)
+        {
+            return new Disruption(DisruptionKind.Eof, exchange, 1 + (int)client.Choose("eof.at", wire - 1), 0);
+        }
+
+        // Hostile clients only where the server bounds them, or they would hold their connections for ever.
+        var request = steps[exchange].Request;
+        if (limits.MinRequestBodyDataRate is not null && Stallable(steps[exchange]) && client.Chance("stall", plan.Chance(Knobs.Stall)))
+        {
+            // Early in the body, so the rate's allowance (bytes so far over the rate) stays within the run's settling time.
+            return new Disruption(DisruptionKind.Stall, exchange, request.Head.Length + (int)client.Choose("stall.at", Math.Min(request.BodyWire.Length, MaxStalledBodyBytes)), 0);
+        }
+
+        return limits.MinResponseDataRate is not null && client.Chance("stop-reading", plan.Chance(Knobs.StopReading))
+            ? new Disruption(DisruptionKind.StopReading, exchange, null, sizes.Draw(client, "stop-reading.after"))
             : null;
     }
+
+    /// <summary>A body the app waits for from the start, so the body rate's clock runs from the stall on.</summary>
+    private static bool Stallable(ScriptStep step) =>
+        step.Request is { HasBody: true, ExpectContinue: false, Malformation: null } request
+        && step.Expected.AppReadsBody && request.App is not (SlowApp or WatchApp) && step.IdleInHeadAt is null;
 
     private static int[] Chunks(ChoiceStream client, int length)
     {

@@ -40,8 +40,11 @@ public sealed class SimulatedClient
     /// <summary>The connection is over for this client and every exchange is settled.</summary>
     public bool Finished { get; private set; }
 
-    /// <summary>The client reset the connection or half-closed it in the middle of a request.</summary>
+    /// <summary>The client broke off as its script's <see cref="ClientScript.Disruption"/> says.</summary>
     public bool Disrupted { get; private set; }
+
+    /// <summary>Virtual µs at which it broke off.</summary>
+    public long? DisruptedAt { get; private set; }
 
     private Simulation Simulation => _run.Simulation;
 
@@ -57,6 +60,12 @@ public sealed class SimulatedClient
         Connection.RecordWrites = false;
         Connection.DataReceived += _ => OnData();
         Connection.Ended += _ => OnEnded();
+        if (Connection.Refused)
+        {
+            End(); // Nobody listening (accepts paused): refused as it connected, before it could be told.
+            return;
+        }
+
         After(Script.StartDelayMicros, static client => client.SendNext());
     }
 
@@ -327,7 +336,8 @@ public sealed class SimulatedClient
     private void DisruptInResponse(ClientExchange exchange, bool complete)
     {
         if (Script.Disruption is { InRequest: null } disruption && disruption.Exchange == exchange.Index && !Disrupted
-            && exchange.Response is not null && (exchange.BodyReceived >= disruption.InResponse || complete))
+            && exchange.Response is not null && (exchange.BodyReceived >= disruption.InResponse || complete)
+            && !(complete && disruption.Kind == DisruptionKind.StopReading))
         {
             Disrupt(disruption.Kind);
         }
@@ -336,6 +346,18 @@ public sealed class SimulatedClient
     private void Disrupt(DisruptionKind kind)
     {
         Disrupted = true;
+        DisruptedAt = Simulation.NowMicros;
+        if (kind == DisruptionKind.Stall)
+        {
+            return; // Sends nothing more, and waits for whatever the server does about it.
+        }
+
+        if (kind == DisruptionKind.StopReading)
+        {
+            Connection!.StopReceiving();
+            return;
+        }
+
         if (kind == DisruptionKind.Eof)
         {
             if (!_halfClosed)

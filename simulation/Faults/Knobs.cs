@@ -23,6 +23,11 @@ public static class Knobs
     public static readonly Knob BodyLimit = new("body-limit", KnobUnit.Bytes, "MaxRequestBodySize: largest request body", 0, 1024 * MiB, canBeUnlimited: true);
     public static readonly Knob KeepAliveTimeout = new("keepalive-timeout", KnobUnit.Seconds, "Idle seconds between requests before the server closes", 1, 3600);
     public static readonly Knob HeadersTimeout = new("headers-timeout", KnobUnit.Seconds, "Seconds to receive a whole request head before 408", 1, 3600);
+    public static readonly Knob ResponseRate = new("response-rate", KnobUnit.Bytes, "MinResponseDataRate: bytes a second a reader the server waits on must take, after the grace period (0: off)", 0, 64 * MiB);
+    public static readonly Knob BodyRate = new("body-rate", KnobUnit.Bytes, "MinRequestBodyDataRate: bytes a second a request body must arrive at, after the grace period (0: off)", 0, 64 * MiB);
+    public static readonly Knob RateGrace = new("rate-grace", KnobUnit.Seconds, "Grace period of both data rates", 0, 3600);
+    public static readonly Knob MaxConnections = new("max-connections", KnobUnit.Count, "MaxConcurrentConnections: connections open at once; one more is closed unanswered", 1, 1_000_000, canBeUnlimited: true);
+    public static readonly Knob SocketLimit = new("fd-limit", KnobUnit.Count, "Sockets the server process may hold (RLIMIT_NOFILE), listen sockets included: past it accepts fail with EMFILE", 1, 1_000_000, canBeUnlimited: true);
     public static readonly Knob StopAt = new("stop-at", KnobUnit.Millis, "Begin a graceful stop this many ms into the traffic (off: once it is over)", 0, 3_600_000);
 
     // Faults the world injects.
@@ -45,6 +50,8 @@ public static class Knobs
     public static readonly Knob ClientReset = new("client-reset", KnobUnit.Rate, "Chance a client resets mid-request or mid-response");
     public static readonly Knob ClientEof = new("client-eof", KnobUnit.Rate, "Chance a client half-closes in the middle of a request");
     public static readonly Knob Malformed = new("malformed", KnobUnit.Rate, "Chance a request is malformed (400, 413, 414, 431, 505)");
+    public static readonly Knob Stall = new("stall", KnobUnit.Rate, "Chance a client stops sending for good early in a request body (a trickled body gone quiet)");
+    public static readonly Knob StopReading = new("stop-reading", KnobUnit.Rate, "Chance a client stops reading for good in the middle of a response");
     public static readonly Knob Idle = new("idle", KnobUnit.Rate, "Chance of an idle stretch before a request or inside its head, across the timeouts");
 
     // What the apps do.
@@ -55,9 +62,10 @@ public static class Knobs
     public static IReadOnlyList<Knob> All { get; } =
     [
         Connections, Requests, ResponseBytes, MaxEvents,
-        Loops, ResponseBuffer, RequestBuffer, RequestLine, HeaderBytes, BodyLimit, KeepAliveTimeout, HeadersTimeout, StopAt,
+        Loops, ResponseBuffer, RequestBuffer, RequestLine, HeaderBytes, BodyLimit, KeepAliveTimeout, HeadersTimeout,
+        ResponseRate, BodyRate, RateGrace, MaxConnections, SocketLimit, StopAt,
         WriteDelay, WriteHold, WriteFail, Fragment, Coalesce, ZeroRead, AcceptError, Jitter, LateTimer,
-        Pipeline, ExpectContinue, Http10, ConnectionClose, HalfClose, ClientReset, ClientEof, Malformed, Idle,
+        Pipeline, ExpectContinue, Http10, ConnectionClose, HalfClose, ClientReset, ClientEof, Malformed, Stall, StopReading, Idle,
         AppFaults, SlowApps,
     ];
 

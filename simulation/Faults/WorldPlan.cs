@@ -1,4 +1,5 @@
 using Testbed.Engine.Hosting;
+using Testbed.Engine.Infrastructure;
 using Testbed.Engine.Networking;
 using Testbed.Transports.Mock;
 
@@ -10,8 +11,10 @@ public static class WorldPlan
     /// <summary>The statuses an injected write failure completes with.</summary>
     public static readonly IReadOnlyList<int> WriteFailureStatuses = [UvStatus.ECONNRESET, UvStatus.EPIPE, UvStatus.ECANCELED];
 
-    public static void Apply(FaultPlan plan, WorldFaults faults)
+    public static void Apply(FaultPlan plan, SimulationOptions world)
     {
+        var faults = world.Faults;
+        Set(plan, Knobs.SocketLimit, plan.Value, v => world.SocketLimit = (int?)v);
         Set(plan, Knobs.WriteDelay, plan.Chance, v => faults.WriteDelayChance = v);
         Set(plan, Knobs.WriteHold, plan.Chance, v => faults.WriteHoldChance = v);
         Set(plan, Knobs.WriteFail, plan.Chance, v => faults.WriteFailureChance = v);
@@ -35,6 +38,10 @@ public static class WorldPlan
         Set(plan, Knobs.BodyLimit, plan.Value, v => limits.MaxRequestBodySize = v);
         Set(plan, Knobs.KeepAliveTimeout, plan.Seconds, v => limits.KeepAliveTimeout = v);
         Set(plan, Knobs.HeadersTimeout, plan.Seconds, v => limits.RequestHeadersTimeout = v);
+        Set(plan, Knobs.MaxConnections, plan.Value, v => limits.MaxConcurrentConnections = v);
+        var grace = plan.Uses(Knobs.RateGrace) ? plan.Seconds(Knobs.RateGrace) : TimeSpan.FromSeconds(5);
+        Set(plan, Knobs.ResponseRate, plan.Count, v => limits.MinResponseDataRate = v == 0 ? null : new MinDataRate(v, grace));
+        Set(plan, Knobs.BodyRate, plan.Count, v => limits.MinRequestBodyDataRate = v == 0 ? null : new MinDataRate(v, grace));
     }
 
     /// <summary>Sets what <paramref name="knob"/> controls, read as <paramref name="read"/> says, when the plan's scenario uses it.</summary>

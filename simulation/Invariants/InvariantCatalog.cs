@@ -38,6 +38,8 @@ public static class InvariantCatalog
         new QuietLog(),
         new TimeoutsOnTime(),
         new ResponseRate(),
+        new CutOffOnTime(),
+        new ConnectionLimits(),
         new Liveness(),
     ];
 

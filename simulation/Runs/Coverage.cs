@@ -31,6 +31,9 @@ public static class Coverage
         ("half-close", "a client half-closed after its last request"),
         ("malformed", "a malformed request"),
         ("idle", "an idle stretch before a request or inside its head"),
+        ("stall", "a client's request body went quiet for good"),
+        ("stop-reading", "a client stopped reading a response for good"),
+        ("fd-limit", "the server's sockets reached the descriptor limit"),
         ("app-fault", "an app threw or broke its Content-Length"),
         ("slow-app", "an app awaited a virtual delay"),
     ];
@@ -47,6 +50,10 @@ public static class Coverage
         ("408", "a request-headers timeout answered 408"),
         ("keepalive-timeout", "the keep-alive timeout closed an idle connection"),
         ("stop-mid-flight", "a graceful stop began with a request in flight"),
+        ("accept-paused", "accepting paused out of descriptors, and resumed"),
+        ("over-connection-limit", "a connection was closed unanswered at MaxConcurrentConnections"),
+        ("response-too-slow", "a reader slower than MinResponseDataRate was aborted"),
+        ("body-too-slow", "a body slower than MinRequestBodyDataRate timed out"),
     ];
 
     /// <summary>Every row, faults first.</summary>

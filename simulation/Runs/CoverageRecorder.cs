@@ -62,6 +62,20 @@ public sealed class CoverageRecorder : RunObserver
         }
     }
 
+    public override void Aborting(long connection, AbortReason reason)
+    {
+        if (reason == AbortReason.ResponseTooSlow)
+        {
+            Reach("response-too-slow");
+        }
+    }
+
+    public override void AcceptPaused(int status) => ReachIf(Run.Simulation.Network.OutOfSockets, "fd-limit");
+
+    public override void AcceptResumed() => Reach("accept-paused");
+
+    public override void ConnectionRefused() => Reach("over-connection-limit");
+
     public override void InterimResponseSent(long connection, int status) => Reach("continue-sent");
 
     public override void InputRead(long connection, int bytes, bool paused)
@@ -90,6 +104,8 @@ public sealed class CoverageRecorder : RunObserver
         {
             Reach("keepalive-timeout");
         }
+
+        ReachIf(timeout == ConnectionTimeout.RequestBody, "body-too-slow");
     }
 
     public override void StopBegan()
@@ -119,6 +135,8 @@ public sealed class CoverageRecorder : RunObserver
             ReachIf(sent.Any(e => e.Request.App is SlowApp or WatchApp), "slow-app");
             ReachIf(client.Disrupted && client.Script.Disruption!.Kind == DisruptionKind.Reset, "client-reset");
             ReachIf(client.Disrupted && client.Script.Disruption is { Kind: DisruptionKind.Eof, InRequest: not null }, "client-eof");
+            ReachIf(client.Disrupted && client.Script.Disruption!.Kind == DisruptionKind.Stall, "stall");
+            ReachIf(client.Disrupted && client.Script.Disruption!.Kind == DisruptionKind.StopReading, "stop-reading");
             ReachIf(client.Script.Ending == ClientEnding.HalfCloseEarly && sent.Count == client.Exchanges.Count && client.Exchanges.Count > 0, "half-close");
         }
     }

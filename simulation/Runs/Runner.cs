@@ -24,7 +24,7 @@ public static class Runner
         var choices = options.Choices ?? new SeededChoices(spec.Seed);
         var plan = FaultPlan.Resolve(scenario.Knobs, spec, choices);
         var world = new SimulationOptions { Trace = options.Trace, MaxEventsPerRun = plan.Number(Knobs.MaxEvents), VerifyWriteBuffers = options.VerifyWriteBuffers };
-        WorldPlan.Apply(plan, world.Faults);
+        WorldPlan.Apply(plan, world);
         var simulation = new Simulation(spec.Seed, world, choices);
         simulation.Trace.Header("spec " + spec.ToJson());
         simulation.Trace.Header("plan " + plan);

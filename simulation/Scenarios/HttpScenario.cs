@@ -18,6 +18,11 @@ public sealed class HttpScenario : Scenario
     /// <summary>The longest the traffic runs under faults before they stop.</summary>
     private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(10);
 
+    /// <summary>When the late wave of clients arrives, and how many there are.</summary>
+    private static readonly TimeSpan LateWaveAfter = TimeSpan.FromSeconds(3);
+
+    private const int LateWave = 3;
+
     public override string Name => "http";
 
     public override string Description => "Clients of every kind against every app, under a fault plan drawn from the seed";
@@ -35,6 +40,13 @@ public sealed class HttpScenario : Scenario
         new(Faults.Knobs.BodyLimit, s => s.Chance("small", 0.4) ? s.Pick<long?>("value", [0, 1, 100, 4_096, 65_536, null]) : 30_000_000),
         new(Faults.Knobs.KeepAliveTimeout, s => s.Chance("short", 0.5) ? s.Between("value", (2, 20)) : 130),
         new(Faults.Knobs.HeadersTimeout, s => s.Chance("short", 0.5) ? s.Between("value", (2, 10)) : 30),
+        new(Faults.Knobs.ResponseRate, s => s.Chance("on", 0.8) ? 240 : 0),
+        new(Faults.Knobs.BodyRate, s => s.Chance("on", 0.8) ? 240 : 0),
+        new(Faults.Knobs.RateGrace, s => s.Pick("value", [2, 3, 5])),
+
+        // Descriptors (with every loop's listen socket counted) and connections scarce enough for a few clients to exhaust.
+        new(Faults.Knobs.MaxConnections, s => s.Chance("on", 0.2) ? s.Between("value", (1, 4)) : null),
+        new(Faults.Knobs.SocketLimit, s => s.Chance("on", 0.2) ? s.Between("value", (4, 8)) : null),
         new(Faults.Knobs.StopAt, s => s.Chance("on", 0.3) ? s.Between("value", (1, 300)) : 0),
         KnobDraw.Swarm(Faults.Knobs.WriteDelay, KnobDraw.Percent(1), KnobDraw.Percent(10), KnobDraw.Percent(50)),
         KnobDraw.Swarm(Faults.Knobs.WriteHold, KnobDraw.Percent(1), KnobDraw.Percent(10), KnobDraw.Percent(30)),
@@ -53,6 +65,8 @@ public sealed class HttpScenario : Scenario
         KnobDraw.Swarm(Faults.Knobs.ClientReset, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.ClientEof, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.Malformed, KnobDraw.Percent(5), KnobDraw.Percent(20)),
+        KnobDraw.Swarm(Faults.Knobs.Stall, KnobDraw.Percent(10), KnobDraw.Percent(30)),
+        KnobDraw.Swarm(Faults.Knobs.StopReading, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.Idle, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.AppFaults, KnobDraw.Percent(5), KnobDraw.Percent(20)),
         KnobDraw.Swarm(Faults.Knobs.SlowApps, KnobDraw.Percent(10), KnobDraw.Percent(40)),
@@ -75,6 +89,18 @@ public sealed class HttpScenario : Scenario
         }
 
         bool AllFinished() => run.Clients.All(c => c.Finished);
+
+        // Where descriptors or connections are scarce, a second wave arrives once the first has had time to exhaust
+        // them: these clients meet a paused listener, or one that accepts again as connections close.
+        if (plan.Value(Faults.Knobs.SocketLimit) is not null || plan.Value(Faults.Knobs.MaxConnections) is not null)
+        {
+            run.Simulation.TryRunUntil(AllFinished, LateWaveAfter, out _);
+            for (var i = 1; i <= LateWave; i++)
+            {
+                var name = "k" + (run.Clients.Count + 1);
+                run.AddClient(scripts.Draw(run.Simulation.Stream("client." + name), name));
+            }
+        }
 
         // Settled: every client is done, and the server has closed every connection whose client is (a server that
         // keeps a reset connection open is as stuck as a client that never gets its answer).

@@ -220,6 +220,7 @@ public sealed partial class SimConnection
     {
         _simulation.Trace.Add($"net.refused {Name}");
         Refused = true;
+        _simulation.Notify(static (o, c) => o.ClientRefused(c), this);
         SawEnd();
     }
 

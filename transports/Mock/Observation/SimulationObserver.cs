@@ -164,6 +164,11 @@ public abstract class SimulationObserver : IServerEvents
     {
     }
 
+    /// <summary>The kernel refused a client: nobody was listening, or the listen socket closed with it in the backlog.</summary>
+    public virtual void ClientRefused(SimConnection connection)
+    {
+    }
+
     public virtual void ClientSent(SimConnection connection, int bytes)
     {
     }
