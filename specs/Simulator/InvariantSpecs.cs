@@ -202,6 +202,38 @@ public sealed class InvariantSpecs
     }
 
     [Fact]
+    public void Response_rate_fires_on_an_abort_for_a_slow_reader_that_the_rule_does_not_condemn()
+    {
+        var h = CheckerHarness.For(new ResponseRate());
+
+        Assert.Contains("aborted as too slow a reader", h.Fires(() => h.Checker.Aborting(1, AbortReason.ResponseTooSlow)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cut_off_on_time_fires_on_a_body_rate_timeout_inside_its_grace_period()
+    {
+        var h = CheckerHarness.For(new CutOffOnTime());
+
+        Assert.Contains("within its 5 s grace period", h.Fires(() => h.Checker.TimedOut(1, ConnectionTimeout.RequestBody)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Connection_limits_fires_on_a_refusal_under_the_connection_limit()
+    {
+        var h = CheckerHarness.For(new ConnectionLimits());
+
+        Assert.Contains("under MaxConcurrentConnections of unlimited", h.Fires(() => h.Checker.ConnectionRefused()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Connection_limits_fires_on_a_kernel_refusal_with_no_descriptor_shortage()
+    {
+        var h = CheckerHarness.For(new ConnectionLimits());
+
+        Assert.Contains("ran short of descriptors never", h.Fires(() => h.Checker.ClientRefused(h.Client)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Liveness_fires_when_a_connection_whose_read_failed_is_left_open_past_a_heartbeat()
     {
         var h = CheckerHarness.For(new Liveness());
