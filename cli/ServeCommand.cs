@@ -66,6 +66,7 @@ public static class ServeCommand
             {
                 o.EndPoint = endPoint;
                 o.ThreadCount = settings.Threads;
+                settings.Limits(o.Limits);
             })
             .UseApplication(routes.HandleAsync)
             .UseNativeLibuv();

@@ -46,6 +46,51 @@ public sealed partial class ServeProcessSpecs
     }
 
     [Fact]
+    public async Task A_configured_connection_limit_closes_the_connection_over_it_unanswered_and_serves_again_under_it()
+    {
+        var limit = new Dictionary<string, string> { ["TESTBED__LIMITS__MAXCONCURRENTCONNECTIONS"] = "1" };
+        await using var serve = await ServeProcess.StartAsync(null, limit, "--threads", "1");
+        var endPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, serve.BaseAddress.Port);
+        var first = await RawConnection.OpenAsync(endPoint);
+        await first.SendAsync("GET /plaintext HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.Equal(200, (await first.ReadResponseAsync()).Status);
+
+        using (var over = await RawConnection.OpenAsync(endPoint))
+        {
+            var (bytes, _) = await over.ReadUntilClosedAsync();
+            Assert.Empty(bytes);
+        }
+
+        first.Dispose();
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        await Bounded.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return await client.GetStringAsync(new Uri(serve.BaseAddress, "/plaintext")) == "Hello, World!";
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // Still counted open until the server has closed the first one.
+                }
+            },
+            "a connection under the limit to be served");
+    }
+
+    [Fact]
+    public async Task A_bad_limit_in_configuration_is_one_line_naming_its_key_and_exit_2()
+    {
+        var bad = new Dictionary<string, string> { ["TESTBED__LIMITS__MINRESPONSEDATARATE"] = "fast" };
+        await using var serve = ServeProcess.Launch(null, bad, "--threads", "1");
+        var exit = await serve.WaitForExitAsync();
+
+        Assert.Equal(2, exit.Code);
+        var line = Assert.Single(serve.Errors);
+        Assert.Contains("Testbed:Limits:MinResponseDataRate", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Flooded_past_its_descriptor_limit_it_survives_keeps_serving_logs_a_few_lines_and_answers_again_after()
     {
         // Two loops, as the crash was reported: the old listener logged EMFILE in a tight loop, then the thread pool,
@@ -173,7 +218,10 @@ public sealed partial class ServeProcessSpecs
         public static ServeProcess Launch(params string[] args) => Launch(null, args);
 
         /// <summary>Launches it with its descriptor limit (<c>ulimit -n</c>) set to <paramref name="openFiles"/> when given.</summary>
-        public static ServeProcess Launch(int? openFiles, params string[] args)
+        public static ServeProcess Launch(int? openFiles, params string[] args) => Launch(openFiles, new Dictionary<string, string>(), args);
+
+        /// <summary>Launches it with <paramref name="environment"/> added, as a deployment configures it (<c>TESTBED__...</c>).</summary>
+        public static ServeProcess Launch(int? openFiles, IReadOnlyDictionary<string, string> environment, params string[] args)
         {
             // Started the way a script's background job is: with SIGINT ignored, which exec keeps.
             var limit = openFiles is { } n ? $"ulimit -n {n}; " : string.Empty;
@@ -183,6 +231,11 @@ public sealed partial class ServeProcessSpecs
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
+
             // An ephemeral port unless the spec names one; the real port is read from the log.
             foreach (var arg in args.Contains("--port") ? args : [.. args, "--port", "0"])
             {
@@ -199,9 +252,11 @@ public sealed partial class ServeProcessSpecs
 
         public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(null, args);
 
-        public static async Task<ServeProcess> StartAsync(int? openFiles, params string[] args)
+        public static Task<ServeProcess> StartAsync(int? openFiles, params string[] args) => StartAsync(openFiles, new Dictionary<string, string>(), args);
+
+        public static async Task<ServeProcess> StartAsync(int? openFiles, IReadOnlyDictionary<string, string> environment, params string[] args)
         {
-            var serve = Launch(openFiles, args);
+            var serve = Launch(openFiles, environment, args);
             await serve._listening.Task.WaitAsync(Bounded.Timeout);
             return serve;
         }
