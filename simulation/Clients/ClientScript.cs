@@ -12,6 +12,12 @@ public enum DisruptionKind
     /// <summary>Stops sending for good early in a request body, and keeps reading: a trickled body gone quiet.</summary>
     Stall,
 
+    /// <summary>
+    /// Sends the rest of a request body <see cref="Disruption.TrickleBytes"/> bytes a second, far below any sane
+    /// body rate, from early in the body on, and keeps reading.
+    /// </summary>
+    Trickle,
+
     /// <summary>Stops reading for good in the middle of a response, and keeps the connection open.</summary>
     StopReading,
 }
@@ -20,7 +26,11 @@ public enum DisruptionKind
 /// Where a client breaks off: <see cref="InRequest"/> bytes into sending exchange <see cref="Exchange"/>, or, when
 /// that is null, once <see cref="InResponse"/> bytes of its response's body have arrived (or the response ended).
 /// </summary>
-public sealed record Disruption(DisruptionKind Kind, int Exchange, int? InRequest, int InResponse);
+public sealed record Disruption(DisruptionKind Kind, int Exchange, int? InRequest, int InResponse)
+{
+    /// <summary>A trickling client's bytes a second, sent one piece each second.</summary>
+    public const int TrickleBytes = 10;
+}
 
 /// <summary>What a client does after its last exchange.</summary>
 public enum ClientEnding

@@ -161,7 +161,8 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
         if (limits.MinRequestBodyDataRate is not null && Stallable(steps[exchange]) && client.Chance("stall", plan.Chance(Knobs.Stall)))
         {
             // Early in the body, so the rate's allowance (bytes so far over the rate) stays within the run's settling time.
-            return new Disruption(DisruptionKind.Stall, exchange, request.Head.Length + (int)client.Choose("stall.at", Math.Min(request.BodyWire.Length, MaxStalledBodyBytes)), 0);
+            var kind = client.Chance("stall.trickle", 0.5) ? DisruptionKind.Trickle : DisruptionKind.Stall;
+            return new Disruption(kind, exchange, request.Head.Length + (int)client.Choose("stall.at", Math.Min(request.BodyWire.Length, MaxStalledBodyBytes)), 0);
         }
 
         return limits.MinResponseDataRate is not null && client.Chance("stop-reading", plan.Chance(Knobs.StopReading))

@@ -46,6 +46,8 @@ public sealed class SimulatedClient
     /// <summary>Virtual µs at which it broke off.</summary>
     public long? DisruptedAt { get; private set; }
 
+    private const long TrickleIntervalMicros = 1_000_000;
+
     private Simulation Simulation => _run.Simulation;
 
     /// <summary>Connects now (so clients' connections are numbered as the clients are), and plays the script after its start delay.</summary>
@@ -134,6 +136,12 @@ public sealed class SimulatedClient
             }
 
             Disrupt(disruption.Kind);
+            if (disruption.Kind == DisruptionKind.Trickle)
+            {
+                exchange.State = ExchangeState.Sending;
+                After(TrickleIntervalMicros, client => client.Trickle(exchange, full, prefix));
+            }
+
             return;
         }
 
@@ -175,6 +183,26 @@ public sealed class SimulatedClient
         exchange.State = ExchangeState.Sent;
         exchange.FullySent = true;
         AfterSending();
+    }
+
+    /// <summary>The next piece of a trickled body, until it is all sent or the server has had enough.</summary>
+    private void Trickle(ClientExchange exchange, byte[] wire, int sentAlready)
+    {
+        if (Finished || exchange.State != ExchangeState.Sending || Connection!.ServerClosed)
+        {
+            return;
+        }
+
+        var piece = Math.Min(Disruption.TrickleBytes, wire.Length - sentAlready);
+        Connection.Send(wire.AsSpan(sentAlready, piece));
+        if (sentAlready + piece < wire.Length)
+        {
+            After(TrickleIntervalMicros, client => client.Trickle(exchange, wire, sentAlready + piece));
+            return;
+        }
+
+        exchange.State = ExchangeState.Sent;
+        exchange.FullySent = true;
     }
 
     /// <summary>The 100 came, or the wait for it ended: send the body, unless the final answer came first.</summary>
@@ -347,9 +375,9 @@ public sealed class SimulatedClient
     {
         Disrupted = true;
         DisruptedAt = Simulation.NowMicros;
-        if (kind == DisruptionKind.Stall)
+        if (kind is DisruptionKind.Stall or DisruptionKind.Trickle)
         {
-            return; // Sends nothing more, and waits for whatever the server does about it.
+            return; // Sends nothing more (or a trickle), and waits for whatever the server does about it.
         }
 
         if (kind == DisruptionKind.StopReading)

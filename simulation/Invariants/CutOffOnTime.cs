@@ -9,8 +9,8 @@ namespace Testbed.Simulator.Invariants;
 /// <c>cut-off-on-time</c>: a hostile client is cut off by its virtual deadline, and a data-rate timeout never fires
 /// inside its grace period. A client that stops reading while the server's writes wait on it is aborted within
 /// the grace period of the first heartbeat that finds them waiting, plus the slack below; one whose request body
-/// goes quiet gets its 408 (or, with the response begun, its abort) within the rate's allowance for the bytes it
-/// sent, plus the same slack. Slow heads are <c>timeouts-on-time</c>'s and liveness's.
+/// goes quiet or trickles gets its 408 (or, with the response begun, its abort) within the rate's allowance for
+/// the bytes it sent first, plus the same slack (and a trickle's interval). Slow heads are <c>timeouts-on-time</c>'s and liveness's.
 /// </summary>
 public sealed class CutOffOnTime : InvariantChecker
 {
@@ -64,16 +64,24 @@ public sealed class CutOffOnTime : InvariantChecker
             var deadline = disruption.Kind switch
             {
                 DisruptionKind.StopReading when limits.MinResponseDataRate is { } rate => StoppedReadingDeadline(wire, rate.GracePeriod, now),
-                DisruptionKind.Stall when limits.MinRequestBodyDataRate is { } rate =>
-                    client.DisruptedAt + Math.Max(Micros(rate.GracePeriod), (long)((disruption.InRequest!.Value - client.Exchanges[disruption.Exchange].Request.Head.Length) / rate.BytesPerSecond * 1e6)),
+                DisruptionKind.Stall when limits.MinRequestBodyDataRate is { } rate => client.DisruptedAt + BodyAllowance(client, disruption, rate),
+
+                // A trickle is slower than the rate from its start; it is cut off once its waits pass the grace
+                // period, up to a piece's interval late, unless the whole body got through first.
+                DisruptionKind.Trickle when limits.MinRequestBodyDataRate is { } rate && !client.Exchanges[disruption.Exchange].FullySent =>
+                    client.DisruptedAt + BodyAllowance(client, disruption, rate) + 1_000_000,
                 _ => null,
             };
             if (deadline + SlackMicros < now)
             {
-                Fail($"{client.Name}: {(disruption.Kind == DisruptionKind.Stall ? "its request body went quiet" : "it stopped reading")} at {Seconds(client.DisruptedAt!.Value)} s, and at {Seconds(now)} s the server has neither answered 408 nor aborted (due by {Seconds(deadline!.Value)} s)");
+                Fail($"{client.Name}: {disruption.Kind switch { DisruptionKind.Stall => "its request body went quiet", DisruptionKind.Trickle => "its request body began to trickle", _ => "it stopped reading" }} at {Seconds(client.DisruptedAt!.Value)} s, and at {Seconds(now)} s the server has neither answered 408 nor aborted (due by {Seconds(deadline!.Value)} s)");
             }
         }
     }
+
+    /// <summary>How long the rate allows a body that has sent what it had at the disruption: the grace period, or longer for a fast start.</summary>
+    private static long BodyAllowance(SimulatedClient client, Disruption disruption, Engine.Infrastructure.MinDataRate rate) =>
+        Math.Max(Micros(rate.GracePeriod), (long)((disruption.InRequest!.Value - client.Exchanges[disruption.Exchange].Request.Head.Length) / rate.BytesPerSecond * 1e6));
 
     /// <summary>The grace period runs from the first heartbeat that finds the server's writes waiting on the stopped reader.</summary>
     private long? StoppedReadingDeadline(SimConnection wire, TimeSpan grace, long now)

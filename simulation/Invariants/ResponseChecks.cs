@@ -25,7 +25,7 @@ internal static class ResponseChecks
     /// <summary>
     /// What the response to <paramref name="exchange"/> must be, now that it arrived: the oracle's answer, or the
     /// engine's own error answer where the run made one due: a 408 when the request-headers timeout fired inside the
-    /// head, a 400 when the client half-closed inside the request, a 408 when its body went quiet or waited on 100
+    /// head, a 400 when the client half-closed inside the request, a 408 when its body went quiet, trickled or waited on 100
     /// Continue past the body rate's grace period, a 413 for a body over the limit.
     /// </summary>
     public static ExpectedResponse Effective(RunContext run, ClientExchange exchange)
@@ -34,7 +34,8 @@ internal static class ResponseChecks
         var timedOut = status == 408 && exchange.Step.IdleInHeadAt is not null
             && run.Connections.Find(exchange.Client.Connection)?.TimedOut.Contains(ConnectionTimeout.RequestHeaders) == true;
         var brokeOff = status == 400 && exchange.Client.Script.Disruption is { Kind: DisruptionKind.Eof, InRequest: not null } eof && eof.Exchange == exchange.Index;
-        var stalled = status == 408 && exchange.Client.Script.Disruption is { Kind: DisruptionKind.Stall } stall && stall.Exchange == exchange.Index && exchange.Client.Disrupted;
+        var stalled = status == 408 && exchange.Client.Script.Disruption is { Kind: DisruptionKind.Stall or DisruptionKind.Trickle } stall
+            && stall.Exchange == exchange.Index && exchange.Client.Disrupted;
 
         // A client that holds its body back for 100 Continue longer than the body rate's grace period is that slow a body.
         var heldBack = status == 408 && exchange.Request.ExpectContinue && run.ServerOptions.Limits.MinRequestBodyDataRate is { } rate

@@ -32,6 +32,7 @@ public static class Coverage
         ("malformed", "a malformed request"),
         ("idle", "an idle stretch before a request or inside its head"),
         ("stall", "a client's request body went quiet for good"),
+        ("trickle", "a client trickled its request body, 10 bytes a second"),
         ("stop-reading", "a client stopped reading a response for good"),
         ("fd-limit", "the server's sockets reached the descriptor limit"),
         ("app-fault", "an app threw or broke its Content-Length"),

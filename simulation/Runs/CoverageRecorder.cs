@@ -136,6 +136,7 @@ public sealed class CoverageRecorder : RunObserver
             ReachIf(client.Disrupted && client.Script.Disruption!.Kind == DisruptionKind.Reset, "client-reset");
             ReachIf(client.Disrupted && client.Script.Disruption is { Kind: DisruptionKind.Eof, InRequest: not null }, "client-eof");
             ReachIf(client.Disrupted && client.Script.Disruption!.Kind == DisruptionKind.Stall, "stall");
+            ReachIf(client.Disrupted && client.Script.Disruption!.Kind == DisruptionKind.Trickle, "trickle");
             ReachIf(client.Disrupted && client.Script.Disruption!.Kind == DisruptionKind.StopReading, "stop-reading");
             ReachIf(client.Script.Ending == ClientEnding.HalfCloseEarly && sent.Count == client.Exchanges.Count && client.Exchanges.Count > 0, "half-close");
         }
