@@ -2,14 +2,15 @@ using System.Buffers;
 using Testbed.Engine.Http;
 using Testbed.Engine.Http.Parsing;
 using Testbed.Engine.Infrastructure;
+using Testbed.Fuzz.Targets;
 using Testbed.Specs.Http.Support;
 
 namespace Testbed.Specs.Http;
 
 /// <summary>
-/// Inputs the fuzz targets (fuzz/) flagged, each pinned at the parser level. A verdict reached on the bytes
-/// that have arrived must stay the verdict once more bytes come; otherwise the status a client gets depends on
-/// how its bytes were packetised.
+/// Inputs the fuzz targets (fuzz/) flagged, each pinned at the parser level, plus the minimised AFL inputs
+/// replayed through the targets themselves. A verdict reached on the bytes that have arrived must stay the
+/// verdict once more bytes come; otherwise the status a client gets depends on how its bytes were packetised.
 /// </summary>
 public sealed class FuzzRegressionSpecs
 {
@@ -37,6 +38,69 @@ public sealed class FuzzRegressionSpecs
 
         Assert.Equal(400, ArrivingByteByByte(Wire.Bytes(raw), limits));
         Assert.Equal(400, Wire.Rejection(raw, limits));
+    }
+
+    [Fact]
+    public void A_trailer_line_already_wrong_within_the_limit_is_400_however_the_bytes_arrive()
+    {
+        var limits = new ServerLimits { MaxRequestHeadersTotalSize = 16 };
+        const string ObsFold = "0\r\n folded-and-more-than-sixteen";
+        const string BareCr = "0\r\nX: a\rb-and-more-than-sixteen\r\n\r\n";
+
+        Assert.Equal(400, Wire.DechunkRejection(ObsFold, limits));
+        Assert.Equal(400, Wire.DechunkRejection(BareCr, limits));
+        Assert.Equal(400, DechunkedByteByByte(Wire.Bytes(BareCr), limits));
+
+        // Nothing of the next line fits: it is 431 with no byte of it left to judge.
+        Assert.Equal(431, Wire.DechunkRejection("0\r\nX: 12345678901\r\n\r\n", limits));
+    }
+
+    [Fact]
+    public void Trailers_are_only_shown_once_the_body_is_complete()
+    {
+        var decoder = new ChunkedDecoder(new ServerLimits());
+
+        decoder.Decode(new ReadOnlySequence<byte>(Wire.Bytes("0\r\nA: 1\r\n")), new byte[16], out _);
+
+        Assert.False(decoder.IsComplete);
+        Assert.Null(decoder.Trailers);
+    }
+
+    /// <summary>Minimised by afl-tmin from what scripts/fuzz.sh saved: the control byte, then the payload.</summary>
+    [Theory]
+    [InlineData("chunked", "0e300d0a2030303030303030303030303030303030")] // obs-fold trailer over the limit: 431 at once, 400 in pieces
+    [InlineData("chunked", "30350d0a30303030300d0a360d0a3030303030300d0a300d0a303a0d0a")] // trailers visible before the final CRLF
+    public void The_minimised_fuzz_input_passes_the_oracles(string target, string hex)
+    {
+        byte[] input = Convert.FromHexString(hex);
+
+        if (target == "head")
+        {
+            HeadTarget.Run(input);
+        }
+        else
+        {
+            ChunkedTarget.Run(input);
+        }
+    }
+
+    /// <summary>The status of the chunked decoder's rejection when the bytes arrive one call at a time; 0 when none.</summary>
+    private static int DechunkedByteByByte(byte[] bytes, ServerLimits limits)
+    {
+        var decoder = new ChunkedDecoder(limits);
+        try
+        {
+            foreach (byte b in bytes)
+            {
+                decoder.Decode(new ReadOnlySequence<byte>([b]), new byte[16], out _);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            return e.StatusCode;
+        }
+
+        return 0;
     }
 
     /// <summary>The status of the first rejection when the bytes arrive one at a time; 0 when none is rejected.</summary>
