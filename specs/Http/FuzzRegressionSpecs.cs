@@ -18,6 +18,8 @@ public sealed class FuzzRegressionSpecs
 
     private static readonly ServerLimits SmallHeaders = new() { MaxRequestLineSize = 32, MaxRequestHeadersTotalSize = 16 };
 
+    private static readonly ServerLimits FewHeaders = new() { MaxRequestHeaderCount = 3 };
+
     public static TheoryData<string, string> RejectedBeforeTheLimit => new()
     {
         // Found from the seed corpus: all at once this was 414, byte by byte 400 (the method is bad from byte one).
@@ -28,13 +30,20 @@ public sealed class FuzzRegressionSpecs
         { "GET / HTTP/1.1\r\nX: a\rb-and-more-than-sixteen", nameof(SmallHeaders) },
         // The same order between obs-fold and the header-section limit.
         { "GET / HTTP/1.1\r\nHost: a\r\n folded-and-more-than-sixteen", nameof(SmallHeaders) },
+        // Found by afl-fuzz: an obs-fold line after the last header allowed was 431 at once, 400 byte by byte.
+        { "GET / HTTP/1.1\r\nHost: a\r\nB: 2\r\nC: 3\r\n folded\r\n\r\n", nameof(FewHeaders) },
     };
 
     [Theory]
     [MemberData(nameof(RejectedBeforeTheLimit))]
     public void A_line_already_wrong_within_the_limit_is_400_however_the_bytes_arrive(string raw, string limitsName)
     {
-        var limits = limitsName == nameof(ShortLine) ? ShortLine : SmallHeaders;
+        var limits = limitsName switch
+        {
+            nameof(ShortLine) => ShortLine,
+            nameof(SmallHeaders) => SmallHeaders,
+            _ => FewHeaders,
+        };
 
         Assert.Equal(400, ArrivingByteByByte(Wire.Bytes(raw), limits));
         Assert.Equal(400, Wire.Rejection(raw, limits));
@@ -68,6 +77,7 @@ public sealed class FuzzRegressionSpecs
 
     /// <summary>Minimised by afl-tmin from what scripts/fuzz.sh saved: the control byte, then the payload.</summary>
     [Theory]
+    [InlineData("head", "015030202f20485454502f312e310d0a3030303a0d0a303a300d0a303a300d0a203030300d0a")] // obs-fold after 3 of 3 headers: 431 at once, 400 in pieces
     [InlineData("chunked", "0e300d0a2030303030303030303030303030303030")] // obs-fold trailer over the limit: 431 at once, 400 in pieces
     [InlineData("chunked", "30350d0a30303030300d0a360d0a3030303030300d0a300d0a303a0d0a")] // trailers visible before the final CRLF
     public void The_minimised_fuzz_input_passes_the_oracles(string target, string hex)

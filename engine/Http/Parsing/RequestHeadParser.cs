@@ -134,6 +134,7 @@ public static class RequestHeadParser
         {
             var rest = span[cursor..];
             int budget = limits.MaxRequestHeadersTotalSize - (cursor - headerStart);
+
             // A partial line that starts with whitespace is already obs-fold; say so now.
             int lf = HeadLines.FindLineEnd(rest, budget, 431, "Request headers too large", HeaderFieldParser.RejectObsFold);
             if (lf == Incomplete)
@@ -148,6 +149,8 @@ public static class RequestHeadParser
                 return cursor;
             }
 
+            // Judged before the count, as it was while the line was still arriving.
+            HeaderFieldParser.RejectObsFold(line);
             if (++count > limits.MaxRequestHeaderCount)
             {
                 throw new BadHttpRequestException(431, "Too many request headers");
