@@ -60,6 +60,9 @@ public sealed class FuzzRegressionSpecs
         Assert.Equal(400, Wire.DechunkRejection(BareCr, limits));
         Assert.Equal(400, DechunkedByteByByte(Wire.Bytes(BareCr), limits));
 
+        // Found by afl-fuzz: an obs-fold trailer after the last trailer allowed was 431 whole, 400 in pieces.
+        Assert.Equal(400, Wire.DechunkRejection("0\r\nA: 1\r\n folded\r\n\r\n", new ServerLimits { MaxRequestHeaderCount = 1 }));
+
         // Nothing of the next line fits: it is 431 with no byte of it left to judge.
         Assert.Equal(431, Wire.DechunkRejection("0\r\nX: 12345678901\r\n\r\n", limits));
     }
@@ -79,6 +82,7 @@ public sealed class FuzzRegressionSpecs
     [Theory]
     [InlineData("head", "015030202f20485454502f312e310d0a3030303a0d0a303a300d0a303a300d0a203030300d0a")] // obs-fold after 3 of 3 headers: 431 at once, 400 in pieces
     [InlineData("chunked", "0e300d0a2030303030303030303030303030303030")] // obs-fold trailer over the limit: 431 at once, 400 in pieces
+    [InlineData("chunked", "0a300d0a793a0d0a200d0a303030303030303030303030")] // obs-fold trailer after 1 of 1 trailers: 431 whole, 400 in pieces
     [InlineData("chunked", "30350d0a30303030300d0a360d0a3030303030300d0a300d0a303a0d0a")] // trailers visible before the final CRLF
     public void The_minimised_fuzz_input_passes_the_oracles(string target, string hex)
     {

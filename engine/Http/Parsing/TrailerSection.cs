@@ -66,6 +66,8 @@ internal sealed class TrailerSection(ServerLimits limits)
             return true;
         }
 
+        // Judged before the count, as it was while the line was still arriving.
+        HeaderFieldParser.RejectObsFold(content);
         if (++_count > limits.MaxRequestHeaderCount)
         {
             throw new BadHttpRequestException(431, "Too many request trailers");
