@@ -46,7 +46,7 @@ public sealed class ChunkedDecoder(ServerLimits limits)
     public bool IsComplete => _state == State.Complete;
 
     /// <summary>The trailer fields, once received; null when the body had none (or is not finished).</summary>
-    public HeaderCollection? Trailers => _trailers?.Fields;
+    public HeaderCollection? Trailers => IsComplete ? _trailers?.Fields : null;
 
     /// <summary>
     /// Copies up to <c>destination.Length</c> payload bytes out of <paramref name="input"/>, consuming the

@@ -6,27 +6,35 @@ namespace Testbed.Engine.Http.Parsing;
 /// </summary>
 internal static class HeadLines
 {
+    /// <summary>Throws <see cref="BadHttpRequestException"/> when a line still arriving is already wrong.</summary>
+    public delegate void PartialLineRule(ReadOnlySpan<byte> partialLine);
+
     /// <summary>
     /// Returns the index of the LF that ends the first line of <paramref name="span"/>, or -1 when the line
     /// is not complete yet. A line (CRLF included) longer than <paramref name="maxLength"/> throws
-    /// <paramref name="tooLongStatus"/> as soon as the buffered bytes prove it, complete or not.
+    /// <paramref name="tooLongStatus"/> as soon as the buffered bytes prove it, complete or not, unless the
+    /// bytes within the limit are already wrong (a bare CR, or what <paramref name="partialLineRule"/> rejects).
     /// </summary>
-    public static int FindLineEnd(ReadOnlySpan<byte> span, int maxLength, int tooLongStatus, string tooLongReason)
+    public static int FindLineEnd(
+        ReadOnlySpan<byte> span, int maxLength, int tooLongStatus, string tooLongReason, PartialLineRule? partialLineRule = null)
     {
         var window = span.Length > maxLength ? span[..Math.Max(maxLength, 0)] : span;
         int lf = window.IndexOf(HttpCharacters.Lf);
         if (lf < 0)
         {
-            if (span.Length >= maxLength)
-            {
-                throw new BadHttpRequestException(tooLongStatus, tooLongReason);
-            }
-
+            // The bytes within the limit are judged before the limit: had they arrived alone they would have
+            // been rejected with 400, and the verdict must not depend on how the bytes were packetised.
             // A CR already followed by something other than LF can never become a line end.
             int cr = window.IndexOf(HttpCharacters.Cr);
             if (cr >= 0 && cr < window.Length - 1)
             {
                 throw BareCr();
+            }
+
+            partialLineRule?.Invoke(window);
+            if (span.Length >= maxLength)
+            {
+                throw new BadHttpRequestException(tooLongStatus, tooLongReason);
             }
 
             return -1;

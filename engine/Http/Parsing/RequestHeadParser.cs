@@ -73,10 +73,9 @@ public static class RequestHeadParser
         head = null;
         int start = SkipEmptyLines(span, limits);
         var rest = span[start..];
-        int lf = HeadLines.FindLineEnd(rest, limits.MaxRequestLineSize, 414, "Request line too long");
+        int lf = HeadLines.FindLineEnd(rest, limits.MaxRequestLineSize, 414, "Request line too long", RejectPartialMethod);
         if (lf == Incomplete)
         {
-            RejectPartialMethod(rest);
             return Incomplete;
         }
 
@@ -135,11 +134,11 @@ public static class RequestHeadParser
         {
             var rest = span[cursor..];
             int budget = limits.MaxRequestHeadersTotalSize - (cursor - headerStart);
-            int lf = HeadLines.FindLineEnd(rest, budget, 431, "Request headers too large");
+
+            // A partial line that starts with whitespace is already obs-fold; say so now.
+            int lf = HeadLines.FindLineEnd(rest, budget, 431, "Request headers too large", HeaderFieldParser.RejectObsFold);
             if (lf == Incomplete)
             {
-                // A partial line that starts with whitespace is already obs-fold; say so now.
-                HeaderFieldParser.RejectObsFold(rest);
                 return Incomplete;
             }
 
@@ -150,6 +149,8 @@ public static class RequestHeadParser
                 return cursor;
             }
 
+            // Judged before the count, as it was while the line was still arriving.
+            HeaderFieldParser.RejectObsFold(line);
             if (++count > limits.MaxRequestHeaderCount)
             {
                 throw new BadHttpRequestException(431, "Too many request headers");

@@ -24,26 +24,30 @@ internal sealed class TrailerSection(ServerLimits limits)
         int lf = input.IndexOf(HttpCharacters.Lf);
         int take = lf < 0 ? input.Length : lf + 1;
 
-        // Counted like the header section: every byte of every line, CRLFs included (→ 431 when over).
-        _sectionBytes += take;
-        if (_sectionBytes > limits.MaxRequestHeadersTotalSize)
+        // Counted like the header section: every byte of every line, CRLFs included (→ 431 when over). The
+        // bytes within the limit are judged first: arriving alone they would have been a 400, and the
+        // verdict must not depend on how the bytes were packetised.
+        int room = limits.MaxRequestHeadersTotalSize - _sectionBytes;
+        bool tooLarge = take > room;
+        if (tooLarge)
         {
-            throw new BadHttpRequestException(431, "Request trailers too large");
+            take = room;
         }
 
+        _sectionBytes += take;
         int previousLength = _line.WrittenCount;
         _line.Write(input[..take]);
         var line = _line.WrittenSpan;
-        if (lf < 0)
+        if (lf < 0 || tooLarge)
         {
             // No LF yet, so a CR before the last byte is already a bare CR; fail now rather than at the LF.
-            if (line[Math.Max(previousLength - 1, 0)..^1].Contains(HttpCharacters.Cr))
+            if (!line.IsEmpty && line[Math.Max(previousLength - 1, 0)..^1].Contains(HttpCharacters.Cr))
             {
                 throw new BadHttpRequestException(400, "Invalid trailer: CR not followed by LF");
             }
 
             HeaderFieldParser.RejectObsFold(line);
-            return take;
+            return tooLarge ? throw new BadHttpRequestException(431, "Request trailers too large") : take;
         }
 
         done = AcceptLine(line);
@@ -62,6 +66,8 @@ internal sealed class TrailerSection(ServerLimits limits)
             return true;
         }
 
+        // Judged before the count, as it was while the line was still arriving.
+        HeaderFieldParser.RejectObsFold(content);
         if (++_count > limits.MaxRequestHeaderCount)
         {
             throw new BadHttpRequestException(431, "Too many request trailers");
