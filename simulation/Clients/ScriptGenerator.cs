@@ -156,13 +156,15 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
             return new Disruption(DisruptionKind.Eof, exchange, 1 + (int)client.Choose("eof.at", wire - 1), 0);
         }
 
-        // Hostile clients only where the server bounds them, or they would hold their connections for ever.
-        var request = steps[exchange].Request;
-        if (limits.MinRequestBodyDataRate is not null && Stallable(steps[exchange]) && client.Chance("stall", plan.Chance(Knobs.Stall)))
+        // Hostile clients only where the server bounds them, or they would hold their connections for ever. A body
+        // stalls in the first request that has one the app waits for, wherever the other disruptions fall.
+        var stallable = steps.FindIndex(Stallable);
+        if (limits.MinRequestBodyDataRate is not null && stallable >= 0 && client.Chance("stall", plan.Chance(Knobs.Stall)))
         {
             // Early in the body, so the rate's allowance (bytes so far over the rate) stays within the run's settling time.
+            var request = steps[stallable].Request;
             var kind = client.Chance("stall.trickle", 0.5) ? DisruptionKind.Trickle : DisruptionKind.Stall;
-            return new Disruption(kind, exchange, request.Head.Length + (int)client.Choose("stall.at", Math.Min(request.BodyWire.Length, MaxStalledBodyBytes)), 0);
+            return new Disruption(kind, stallable, request.Head.Length + (int)client.Choose("stall.at", Math.Min(request.BodyWire.Length, MaxStalledBodyBytes)), 0);
         }
 
         return limits.MinResponseDataRate is not null && client.Chance("stop-reading", plan.Chance(Knobs.StopReading))

@@ -25,11 +25,22 @@ public sealed class CutOffOnTime : InvariantChecker
 
     public override void RequestStarted(long connection, string method, string target) => _requestStarted[connection] = Run.Simulation.NowMicros;
 
+    public override void RequestEnded(long connection, bool keepAlive) => _requestStarted.Remove(connection);
+
     public override void ResponseStarted(long connection, int status)
     {
-        if (status == 408)
+        if (status != 408)
         {
-            _answered408.Add(connection);
+            return;
+        }
+
+        _answered408.Add(connection);
+
+        // With a request started, a 408 is the body rate's (a head's 408 comes before its request starts).
+        if (Run.ServerOptions.Limits.MinRequestBodyDataRate is { } rate && _requestStarted.TryGetValue(connection, out var started)
+            && Run.Simulation.NowMicros - started <= Micros(rate.GracePeriod))
+        {
+            Fail($"c{connection}: a 408 for the body's rate {Seconds(Run.Simulation.NowMicros - started)} s into the request, within its {rate.GracePeriod.TotalSeconds} s grace period");
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class HttpScenario : Scenario
         KnobDraw.Swarm(Faults.Knobs.ClientReset, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.ClientEof, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.Malformed, KnobDraw.Percent(5), KnobDraw.Percent(20)),
-        KnobDraw.Swarm(Faults.Knobs.Stall, KnobDraw.Percent(10), KnobDraw.Percent(30)),
+        KnobDraw.Swarm(Faults.Knobs.Stall, KnobDraw.Percent(20), KnobDraw.Percent(50)),
         KnobDraw.Swarm(Faults.Knobs.StopReading, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.Idle, KnobDraw.Percent(10), KnobDraw.Percent(30)),
         KnobDraw.Swarm(Faults.Knobs.AppFaults, KnobDraw.Percent(5), KnobDraw.Percent(20)),

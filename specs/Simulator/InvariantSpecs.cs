@@ -213,8 +213,18 @@ public sealed class InvariantSpecs
     public void Cut_off_on_time_fires_on_a_body_rate_timeout_inside_its_grace_period()
     {
         var h = CheckerHarness.For(new CutOffOnTime());
+        h.Checker.RequestStarted(1, "POST", "/");
 
         Assert.Contains("within its 5 s grace period", h.Fires(() => h.Checker.TimedOut(1, ConnectionTimeout.RequestBody)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cut_off_on_time_fires_on_a_408_for_the_body_inside_its_grace_period()
+    {
+        var h = CheckerHarness.For(new CutOffOnTime());
+        h.Checker.RequestStarted(1, "POST", "/");
+
+        Assert.Contains("a 408 for the body's rate", h.Fires(() => h.Checker.ResponseStarted(1, 408)), StringComparison.Ordinal);
     }
 
     [Fact]
