@@ -8,7 +8,7 @@ internal static class TraceFile
     private const string SpecHeader = "# spec ";
 
     /// <summary>Writes <paramref name="trace"/> to <paramref name="path"/> (stdout for "-"); false with one line on <paramref name="error"/> when it cannot.</summary>
-    public static bool TryWrite(string path, string trace, TextWriter output, TextWriter error)
+    public static bool TryWrite(string path, string trace, TextWriter output, TextWriter error, string what = "the trace")
     {
         if (path == "-")
         {
@@ -23,7 +23,7 @@ internal static class TraceFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"testbed: cannot write the trace to {path}: {ex.Message}");
+            error.WriteLine($"testbed: cannot write {what} to {path}: {ex.Message}");
             return false;
         }
     }

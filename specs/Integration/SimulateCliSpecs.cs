@@ -24,6 +24,8 @@ public sealed class SimulateCliSpecs
     [InlineData("--response-buffer", "lots")]
     [InlineData("--scenario", "nope")]
     [InlineData("--trace", "/nonexistent/trace.txt")]
+    [InlineData("--choices", "/nonexistent/choices.jsonl")]
+    [InlineData("--record-choices", "/nonexistent/choices.jsonl")]
     [InlineData("--bogus", "1")]
     public async Task A_bad_flag_is_one_line_naming_it_and_exit_code_2(string flag, string value)
     {
@@ -53,6 +55,46 @@ public sealed class SimulateCliSpecs
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("testbed: --write-fail: scenario 'keepalive' has no such knob", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task A_recorded_choice_log_forced_back_runs_the_same_trace()
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"testbed-choices-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var recorded = await TestbedCli.RunAsync("simulate", "--seed", "42", "--record-choices", log);
+            var forced = await TestbedCli.RunAsync("simulate", "--seed", "42", "--choices", log);
+
+            Assert.Equal(0, recorded.ExitCode);
+            Assert.Equal(0, forced.ExitCode);
+            Assert.Contains("trace_hash=", recorded.Output, StringComparison.Ordinal);
+            Assert.Equal(recorded.Output, forced.Output);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
+    public async Task A_choice_log_with_a_bad_line_is_one_line_naming_the_file_and_the_line_and_exit_code_2()
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"testbed-choices-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(log, "{\"stream\":\"net\",\"decision\":\"x\",\"value\":1,\"bound\":4}\n{\"stream\":\"net\"}\n");
+        try
+        {
+            var run = await TestbedCli.RunAsync("simulate", "--choices", log);
+
+            Assert.Equal(2, run.ExitCode);
+            var line = Assert.Single(run.ErrorLines);
+            Assert.Contains(log, line, StringComparison.Ordinal);
+            Assert.Contains("line 2", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
     }
 
     [Fact]
