@@ -21,6 +21,7 @@ public static class TestbedCommandLine
             SimulateCommand.Create(),
             SweepCommand.Create(),
             ReplayCommand.Create(),
+            ShrinkCommand.Create(),
         };
 
         var parsed = root.Parse(args);

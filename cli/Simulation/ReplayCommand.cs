@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Testbed.Simulator.Runs;
+using Testbed.Simulator.Shrinking;
 using Testbed.Simulator.Traces;
 
 namespace Testbed.Cli.Simulation;
@@ -43,7 +44,15 @@ internal static class ReplayCommand
             Description = "Print only the last N lines of the trace",
             CustomParser = r => WholeNumberFlag.Parse(r, "--tail", 1, int.MaxValue),
         };
-        var command = new Command("replay", "Run a seed again with the trace on, print the trace up to the violation, and compare it with the original") { trace, expectHash, tail };
+        var failureCase = new Option<FileInfo?>("--case") { Description = "Replay a failure case (as shrink writes it): its spec with its choices forced", HelpName = "FILE" };
+        failureCase.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
+            {
+                r.AddError($"--case: file not found: {file.FullName}");
+            }
+        });
+        var command = new Command("replay", "Run a seed again with the trace on, print the trace up to the violation, and compare it with the original") { trace, expectHash, tail, failureCase };
         spec.AddTo(command);
         command.Validators.Add(r =>
         {
@@ -51,9 +60,50 @@ internal static class ReplayCommand
             {
                 r.AddError("--trace: a trace file holds its own spec and its own trace; give it alone, without --seed or --expect-hash");
             }
+
+            if (r.GetValue(failureCase) is not null && (r.GetValue(trace) is not null || r.GetResult(spec.Seed!) is not null || r.GetValue(expectHash) is not null))
+            {
+                r.AddError("--case: a case holds its own spec and choices; give it alone, without --seed, --trace or --expect-hash");
+            }
         });
-        command.SetAction(parsed => Run(parsed, spec, parsed.GetValue(trace), parsed.GetValue(expectHash), parsed.GetValue(tail)));
+        command.SetAction(parsed => parsed.GetValue(failureCase) is { } file
+            ? RunCase(parsed, file, parsed.GetValue(tail))
+            : Run(parsed, spec, parsed.GetValue(trace), parsed.GetValue(expectHash), parsed.GetValue(tail)));
         return command;
+    }
+
+    /// <summary>A case replays its forced choices: exit 1 while its invariant still breaks, 0 once the bug is fixed.</summary>
+    private static int RunCase(ParseResult parsed, FileInfo file, int? tail)
+    {
+        var output = parsed.InvocationConfiguration.Output;
+        var error = parsed.InvocationConfiguration.Error;
+        if (!CaseFile.TryRead(file.FullName, out var failure, out var problem))
+        {
+            error.WriteLine("testbed: " + problem);
+            return TestbedCommandLine.UsageError;
+        }
+
+        var result = failure!.Run(new RunOptions { Trace = true });
+        var lines = result.Trace!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var line in tail is { } n ? lines[Math.Max(0, lines.Length - n)..] : lines)
+        {
+            output.WriteLine(line);
+        }
+
+        error.WriteLine(result.Summary());
+        if (result.Failure is null)
+        {
+            error.WriteLine($"the case passes: {failure.Invariant} no longer breaks");
+            return 0;
+        }
+
+        FailureReport.Write(error, result, withTail: false, replay: $"{ReplayLine.Program} replay --case {file.FullName}");
+        if (result.Failure.Invariant != failure.Invariant)
+        {
+            error.WriteLine($"the case broke {result.Failure.Invariant}, not the {failure.Invariant} it was shrunk for");
+        }
+
+        return 1;
     }
 
     private static int Run(ParseResult parsed, SpecOptions options, FileInfo? traceFile, ulong? expectHash, int? tail)

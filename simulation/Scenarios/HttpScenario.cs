@@ -18,7 +18,7 @@ public sealed class HttpScenario : Scenario
     /// <summary>The longest the traffic runs under faults before they stop.</summary>
     private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(10);
 
-    /// <summary>When the late wave of clients arrives, and how many there are.</summary>
+    /// <summary>When the late wave of clients arrives, and the most it has (drawn, so a shrink can lower it).</summary>
     private static readonly TimeSpan LateWaveAfter = TimeSpan.FromSeconds(3);
 
     private const int LateWave = 3;
@@ -95,7 +95,8 @@ public sealed class HttpScenario : Scenario
         if (plan.Value(Faults.Knobs.SocketLimit) is not null || plan.Value(Faults.Knobs.MaxConnections) is not null)
         {
             run.Simulation.TryRunUntil(AllFinished, LateWaveAfter, out _);
-            for (var i = 1; i <= LateWave; i++)
+            var wave = run.Simulation.Stream("client.wave").Between("clients", (1, LateWave));
+            for (var i = 1; i <= wave; i++)
             {
                 var name = "k" + (run.Clients.Count + 1);
                 run.AddClient(scripts.Draw(run.Simulation.Stream("client." + name), name));

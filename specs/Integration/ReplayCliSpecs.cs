@@ -118,4 +118,31 @@ public sealed class ReplayCliSpecs
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Shrinking_a_seed_that_passes_is_one_line_naming_it_and_exit_code_2()
+    {
+        var run = await TestbedCli.RunAsync("shrink", "--scenario", "keepalive", "--seed", "3", "--connections", "2", "--requests", "2");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("testbed: --scenario keepalive --seed 3 --connections 2 --requests 2 passes: nothing to shrink", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task A_case_file_that_is_not_a_case_is_one_line_naming_it_and_exit_code_2()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"testbed-case-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, "{\"spec\":{}}");
+        try
+        {
+            var run = await TestbedCli.RunAsync("replay", "--case", file);
+
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains(file, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

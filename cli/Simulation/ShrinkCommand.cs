@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using Testbed.Simulator.Runs;
+using Testbed.Simulator.Shrinking;
+using Testbed.Transports.Mock.Choices;
+
+namespace Testbed.Cli.Simulation;
+
+/// <summary>
+/// <c>testbed shrink [--scenario NAME] [--seed N] [--KNOB VALUE ...] | --case FILE [--out FILE]</c>: reduces a
+/// failing run to a smaller one that breaks the same invariant, prints before and after, writes the case, and
+/// prints it as an xunit spec. A seed that passes is one line and exit 2.
+/// </summary>
+internal static class ShrinkCommand
+{
+    public static Command Create()
+    {
+        var spec = new SpecOptions(withSeed: true);
+        var failureCase = new Option<FileInfo?>("--case") { Description = "Shrink a failure case further instead of a seed", HelpName = "FILE" };
+        failureCase.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
+            {
+                r.AddError($"--case: file not found: {file.FullName}");
+            }
+        });
+        var output = TraceOption.Create("--out", "Write the shrunk case to FILE (default: case-INVARIANT-SEED.json here)");
+        var maxSteps = new Option<int?>("--max-steps")
+        {
+            Description = "Stop after this many accepted steps (default 500)",
+            CustomParser = r => WholeNumberFlag.Parse(r, "--max-steps", 1, int.MaxValue),
+        };
+        var maxSeconds = new Option<int?>("--max-seconds")
+        {
+            Description = "Stop after this many seconds (default 300)",
+            CustomParser = r => WholeNumberFlag.Parse(r, "--max-seconds", 1, int.MaxValue),
+        };
+        var command = new Command("shrink", "Reduce a failing run to a smaller one that breaks the same invariant, and write it as a case") { failureCase, output, maxSteps, maxSeconds };
+        spec.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(failureCase) is not null && r.GetResult(spec.Seed!) is not null)
+            {
+                r.AddError("--case: a case holds its own spec and choices; give it without --seed");
+            }
+        });
+        command.SetAction(parsed => Run(
+            parsed,
+            parsed.GetValue(failureCase) is null ? spec.Read(parsed) : null,
+            parsed.GetValue(failureCase),
+            parsed.GetValue(output),
+            new ShrinkLimits(MaxSteps: parsed.GetValue(maxSteps) ?? 500, MaxSeconds: parsed.GetValue(maxSeconds) ?? 300)));
+        return command;
+    }
+
+    private static int Run(ParseResult parsed, RunSpec? seedSpec, FileInfo? caseFile, string? outPath, ShrinkLimits limits)
+    {
+        var output = parsed.InvocationConfiguration.Output;
+        var error = parsed.InvocationConfiguration.Error;
+        FailureCase? given = null;
+        if (caseFile is not null && !CaseFile.TryRead(caseFile.FullName, out given, out var problem))
+        {
+            error.WriteLine("testbed: " + problem);
+            return TestbedCommandLine.UsageError;
+        }
+
+        // The run as it fails, with every choice it drew: the shrink's starting point.
+        var spec = given?.Spec ?? seedSpec!;
+        var recording = new RecordingChoices(given is null ? new SeededChoices(spec.Seed) : new ForcedChoices(given.Choices));
+        var original = Runner.Run(spec, new RunOptions { Choices = recording });
+        if (original.Failure is not { } failure)
+        {
+            error.WriteLine($"testbed: {(given is null ? spec.ToString() : "--case " + caseFile!.FullName)} passes: nothing to shrink");
+            return TestbedCommandLine.UsageError;
+        }
+
+        var start = new FailureCase(spec, failure.Invariant, recording.Log);
+        var shrunk = new Shrinker(Runner.Resolve(spec), spec, failure.Invariant, limits).Shrink(recording.Log);
+        var result = start with { Choices = shrunk.Choices };
+        var path = outPath ?? $"case-{failure.Invariant}-{spec.Seed.ToString(CultureInfo.InvariantCulture)}.json";
+        if (!TraceFile.TryWrite(path, result.Format(), output, error, "the case"))
+        {
+            return 1;
+        }
+
+        Report(output, start, result, shrunk, path);
+        return 0;
+    }
+
+    private static void Report(TextWriter output, FailureCase before, FailureCase after, ShrinkResult shrunk, string path)
+    {
+        var (b, a) = (RunSize.Of(before), RunSize.Of(after));
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"shrunk {before.Invariant} ({before.Spec}) in {shrunk.Took.TotalSeconds:0.0} s: {shrunk.Steps} steps accepted of {shrunk.Runs} runs; stopped: {shrunk.StoppedBecause}"));
+        output.WriteLine($"  {"",-14}{"before",10}{"after",10}");
+        foreach (var (name, x, y) in new[]
+        {
+            ("connections", b.Connections, a.Connections), ("requests", b.Requests, a.Requests), ("fault events", b.FaultEvents, a.FaultEvents),
+            ("choices", b.Choices, a.Choices), ("trace lines", b.TraceLines, a.TraceLines),
+        })
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-14}{x,10}{y,10}"));
+        }
+
+        output.WriteLine($"case: {path}");
+        output.WriteLine($"  replay: {ReplayLine.Program} replay --case {path}");
+        output.WriteLine();
+        output.WriteLine("as an xunit spec (using Testbed.Simulator.Shrinking):");
+        output.WriteLine(after.ToXunit($"Shrunk_{after.Invariant.Replace('-', '_')}_seed_{after.Spec.Seed.ToString(CultureInfo.InvariantCulture)}_passes"));
+    }
+}
