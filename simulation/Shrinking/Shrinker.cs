@@ -13,10 +13,10 @@ public sealed record ShrinkLimits(int MaxSteps = 500, int MaxSeconds = 300, int 
 /// candidate is the current log with one edit, run with those choices forced; it is kept when the same
 /// invariant breaks and the choices the run actually drew are smaller in shortlex order (fewer, then lower).
 /// The passes go coarse to fine: the plan's choices to their simplest (fewer connections and requests, whole
-/// faults off), then each client taken out, then blocks of 8, 4, 2 and 1 choices deleted, then each choice lowered (to 0, then by halving),
-/// then adjacent pairs lowered together; they repeat until a round changes nothing or a limit is reached.
-/// Everything after the violation is never drawn, so it is cut from the first run on. Deterministic: the
-/// same failing run gives the same result.
+/// faults off), then each client taken out, then blocks of 32, 16, 8, 4, 2 and 1 choices deleted (a request
+/// draws about 20), then each choice lowered (to 0, then by halving), then adjacent pairs lowered together;
+/// they repeat until a round changes nothing or a limit is reached. Everything after the violation is never
+/// drawn, so it is cut from the first run on. Deterministic: the same failing run gives the same result.
 /// </summary>
 public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, ShrinkLimits limits, IReadOnlyList<Func<RunObserver>>? observers = null)
 {
@@ -112,7 +112,7 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
 
     private bool DeleteBlocks()
     {
-        foreach (var size in (int[])[8, 4, 2, 1])
+        foreach (var size in (int[])[32, 16, 8, 4, 2, 1])
         {
             for (var i = _best.Count - size; i >= 0; i--)
             {
