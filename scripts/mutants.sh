@@ -5,7 +5,8 @@
 # sweep printed, pasted as is, reproduces the same violation with the same trace hash.
 #   scripts/mutants.sh [PATCH ...]       (default: every patch; SEEDS=1..1000 JOBS=<cores> to change the sweep)
 # With SHRINK=1 it also shrinks each bug's first failing seed (testbed shrink) and prints a second table:
-# connections, requests, fault events and trace lines before -> after, and the time the shrink took.
+# connections, requests, fault events and trace lines before -> after, and the time the shrink took;
+# SAVE_CASES=DIR also keeps each shrunk case there as BUG.json (how simulation/regressions/ was made).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${SEEDS:-1..1000}
@@ -58,6 +59,9 @@ PY
     if [ "${SHRINK:-0}" = 1 ]; then
       shrink=$(sed -e 's/ replay / shrink /' -e 's/ --expect-hash [0-9a-f]*//' <<<"$replay")
       bash -c "$shrink --out $scratch/case.json" >"$scratch/shrink.txt" 2>&1 || true
+      if [ -n "${SAVE_CASES:-}" ] && [ -f "$scratch/case.json" ]; then
+        cp "$scratch/case.json" "$SAVE_CASES/$name.json"
+      fi
       shrinks+=("$(python3 - "$name" "$invariant" "$scratch/shrink.txt" <<'PY'
 import re, sys
 name, invariant = sys.argv[1], sys.argv[2]

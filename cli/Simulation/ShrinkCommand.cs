@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Testbed.Simulator.Regressions;
 using Testbed.Simulator.Runs;
 using Testbed.Simulator.Shrinking;
 using Testbed.Transports.Mock.Choices;
@@ -7,7 +8,7 @@ using Testbed.Transports.Mock.Choices;
 namespace Testbed.Cli.Simulation;
 
 /// <summary>
-/// <c>testbed shrink [--scenario NAME] [--seed N] [--KNOB VALUE ...] | --case FILE [--out FILE]</c>: reduces a
+/// <c>testbed shrink [--scenario NAME] [--seed N] [--KNOB VALUE ...] | --case FILE [--out FILE] [--save]</c>: reduces a
 /// failing run to a smaller one that breaks the same invariant, prints before and after, writes the case, and
 /// prints it as an xunit spec. A seed that passes is one line and exit 2.
 /// </summary>
@@ -35,7 +36,8 @@ internal static class ShrinkCommand
             Description = "Stop after this many seconds (default 300)",
             CustomParser = r => WholeNumberFlag.Parse(r, "--max-seconds", 1, int.MaxValue),
         };
-        var command = new Command("shrink", "Reduce a failing run to a smaller one that breaks the same invariant, and write it as a case") { failureCase, output, maxSteps, maxSeconds };
+        var save = new Option<bool>("--save") { Description = $"Also add the case to the regression corpus ({RegressionCorpus.DefaultFolder}, run from the repository root)" };
+        var command = new Command("shrink", "Reduce a failing run to a smaller one that breaks the same invariant, and write it as a case") { failureCase, output, maxSteps, maxSeconds, save };
         spec.AddTo(command);
         command.Validators.Add(r =>
         {
@@ -43,17 +45,23 @@ internal static class ShrinkCommand
             {
                 r.AddError("--case: a case holds its own spec and choices; give it without --seed");
             }
+
+            if (r.GetValue(save) && !Directory.Exists(RegressionCorpus.DefaultFolder))
+            {
+                r.AddError($"--save: no {RegressionCorpus.DefaultFolder} folder here; run it from the repository root");
+            }
         });
         command.SetAction(parsed => Run(
             parsed,
             parsed.GetValue(failureCase) is null ? spec.Read(parsed) : null,
             parsed.GetValue(failureCase),
             parsed.GetValue(output),
+            parsed.GetValue(save),
             new ShrinkLimits(MaxSteps: parsed.GetValue(maxSteps) ?? 500, MaxSeconds: parsed.GetValue(maxSeconds) ?? 300)));
         return command;
     }
 
-    private static int Run(ParseResult parsed, RunSpec? seedSpec, FileInfo? caseFile, string? outPath, ShrinkLimits limits)
+    private static int Run(ParseResult parsed, RunSpec? seedSpec, FileInfo? caseFile, string? outPath, bool save, ShrinkLimits limits)
     {
         var output = parsed.InvocationConfiguration.Output;
         var error = parsed.InvocationConfiguration.Error;
@@ -84,6 +92,17 @@ internal static class ShrinkCommand
         }
 
         Report(output, start, result, shrunk, path);
+        if (save)
+        {
+            var saved = RegressionCorpus.PathFor(RegressionCorpus.DefaultFolder, result);
+            if (!TraceFile.TryWrite(saved, result.Format(), output, error, "the case"))
+            {
+                return 1;
+            }
+
+            output.WriteLine($"saved to the regression corpus: {saved}");
+        }
+
         return 0;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Testbed.Simulator.Regressions;
 using Testbed.Simulator.Runs;
 using Testbed.Simulator.Sweeps;
 
@@ -8,7 +9,7 @@ namespace Testbed.Cli.Simulation;
 
 /// <summary>
 /// <c>testbed sweep [--scenario NAME] --seeds 1..10000 [--jobs N] [--check-determinism[=every|SAMPLE]] [--json FILE]
-/// [--junit FILE] [--KNOB VALUE ...]</c>: one spec over a range of seeds, in parallel, with a summary, the coverage
+/// [--junit FILE] [--regressions DIR] [--KNOB VALUE ...]</c>: the regression corpus replayed first, then one spec over a range of seeds, in parallel, with a summary, the coverage
 /// table, the failures grouped by invariant with their exact replay commands, and exit 1 on any violation.
 /// </summary>
 internal static class SweepCommand
@@ -54,17 +55,62 @@ internal static class SweepCommand
                 r.AddError($"--check-determinism: '{r.Tokens[0].Value}' is neither 'every' nor a number of seeds");
             }
         });
+        var regressions = new Option<DirectoryInfo?>("--regressions")
+        {
+            Description = $"Replay every failure case in DIR before the seeds; each must pass (default: {RegressionCorpus.DefaultFolder} when it exists here)",
+            HelpName = "DIR",
+        };
+        regressions.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<DirectoryInfo?>() is { Exists: false } folder)
+            {
+                r.AddError($"--regressions: directory not found: {folder.FullName}");
+            }
+        });
         var json = OutputFileOption("--json", "Write the sweep's results as JSON to FILE");
         var junit = OutputFileOption("--junit", "Write one JUnit test case per seed to FILE");
-        var command = new Command("sweep", "Run a scenario over a range of seeds and report every violation, with coverage") { seeds, jobs, determinism, json, junit };
+        var command = new Command("sweep", "Run a scenario over a range of seeds and report every violation, with coverage") { seeds, jobs, determinism, json, junit, regressions };
         spec.AddTo(command);
         command.SetAction(parsed =>
         {
             var range = parsed.GetValue(seeds) ?? new SeedRange(1, 1000);
             var sample = parsed.GetResult(determinism) is null ? 0 : DeterminismSample(parsed.GetValue(determinism) ?? "every")!.Value;
+            var corpus = parsed.GetValue(regressions)?.FullName ?? (Directory.Exists(RegressionCorpus.DefaultFolder) ? RegressionCorpus.DefaultFolder : null);
+            if (corpus is not null && !RegressionsPass(parsed, corpus))
+            {
+                return 1;
+            }
+
             return Run(parsed, spec.Read(parsed, range.First), range, parsed.GetValue(jobs) ?? Environment.ProcessorCount, sample == ulong.MaxValue ? range.Count : sample, parsed.GetValue(json), parsed.GetValue(junit));
         });
         return command;
+    }
+
+    /// <summary>Replays the regression corpus first: a bug that came back fails the sweep before any seed runs.</summary>
+    private static bool RegressionsPass(ParseResult parsed, string folder)
+    {
+        var output = parsed.InvocationConfiguration.Output;
+        var error = parsed.InvocationConfiguration.Error;
+        IReadOnlyList<(string File, Testbed.Simulator.Shrinking.FailureCase Case)> cases;
+        try
+        {
+            cases = RegressionCorpus.Load(folder);
+        }
+        catch (FormatException ex)
+        {
+            error.WriteLine("testbed: --regressions " + ex.Message);
+            return false;
+        }
+
+        var failing = RegressionCorpus.Failing(cases);
+        output.WriteLine($"regressions: {cases.Count} cases from {folder}, {cases.Count - failing.Count} pass");
+        foreach (var (file, failureCase, failure) in failing)
+        {
+            output.WriteLine($"  {Path.GetFileName(file)} broke {failure.Invariant} again: {failure.Detail}");
+            output.WriteLine($"    replay: {ReplayLine.Program} replay --case {file}");
+        }
+
+        return failing.Count == 0;
     }
 
     private static int Run(ParseResult parsed, RunSpec template, SeedRange seeds, int jobs, ulong determinismSample, string? jsonPath, string? junitPath)

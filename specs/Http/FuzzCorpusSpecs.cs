@@ -48,18 +48,7 @@ public sealed class FuzzCorpusSpecs
     private static IEnumerable<string> Seeds() =>
         Directory.EnumerateFiles(Corpus.Value, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
 
-    private static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Testbed.sln")))
-            {
-                return Path.Combine(dir.FullName, "fuzz", "corpus");
-            }
-        }
-
-        throw new DirectoryNotFoundException("Testbed.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string Locate() => Path.Combine(Testbed.Specs.Support.RepositoryRoot.Path, "fuzz", "corpus");
 
     private delegate void ReadOnlySpanAction(ReadOnlySpan<byte> data);
 }

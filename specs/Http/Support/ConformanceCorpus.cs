@@ -39,16 +39,13 @@ internal static class ConformanceCorpus
 
     private static string? Locate()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (Testbed.Specs.Support.RepositoryRoot.Find() is not { } root)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Testbed.sln")))
-            {
-                string corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance"));
-                return SharedFiles.All(f => File.Exists(Path.Combine(corpus, f))) ? corpus : null;
-            }
+            return null;
         }
 
-        return null;
+        string corpus = Path.GetFullPath(Path.Combine(root, "..", "shared", "conformance"));
+        return SharedFiles.All(f => File.Exists(Path.Combine(corpus, f))) ? corpus : null;
     }
 
     private static IReadOnlyDictionary<string, CorpusCase> Load()
