@@ -76,18 +76,21 @@ internal static class SweepCommand
             var range = parsed.GetValue(seeds) ?? new SeedRange(1, 1000);
             var sample = parsed.GetResult(determinism) is null ? 0 : DeterminismSample(parsed.GetValue(determinism) ?? "every")!.Value;
             var corpus = parsed.GetValue(regressions)?.FullName ?? (Directory.Exists(RegressionCorpus.DefaultFolder) ? RegressionCorpus.DefaultFolder : null);
-            if (corpus is not null && !RegressionsPass(parsed, corpus))
+            var regressionsPass = corpus is null ? true : RegressionsPass(parsed, corpus);
+            if (regressionsPass is null)
             {
-                return 1;
+                return TestbedCommandLine.UsageError;
             }
 
-            return Run(parsed, spec.Read(parsed, range.First), range, parsed.GetValue(jobs) ?? Environment.ProcessorCount, sample == ulong.MaxValue ? range.Count : sample, parsed.GetValue(json), parsed.GetValue(junit));
+            // The seeds run either way: the sweep's own report and files do not depend on the corpus.
+            var sweep = Run(parsed, spec.Read(parsed, range.First), range, parsed.GetValue(jobs) ?? Environment.ProcessorCount, sample == ulong.MaxValue ? range.Count : sample, parsed.GetValue(json), parsed.GetValue(junit));
+            return regressionsPass.Value ? sweep : 1;
         });
         return command;
     }
 
-    /// <summary>Replays the regression corpus first: a bug that came back fails the sweep before any seed runs.</summary>
-    private static bool RegressionsPass(ParseResult parsed, string folder)
+    /// <summary>Replays the regression corpus first: false when a bug came back (the sweep then fails), null for a corpus that cannot be read.</summary>
+    private static bool? RegressionsPass(ParseResult parsed, string folder)
     {
         var output = parsed.InvocationConfiguration.Output;
         var error = parsed.InvocationConfiguration.Error;
@@ -99,7 +102,7 @@ internal static class SweepCommand
         catch (FormatException ex)
         {
             error.WriteLine("testbed: --regressions " + ex.Message);
-            return false;
+            return null;
         }
 
         var failing = RegressionCorpus.Failing(cases);

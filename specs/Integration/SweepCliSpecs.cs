@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Testbed.Simulator.Runs;
+using Testbed.Simulator.Shrinking;
 using Testbed.Specs.Integration.Support;
 
 namespace Testbed.Specs.Integration;
@@ -67,6 +68,48 @@ public sealed class SweepCliSpecs
         {
             File.Delete(json);
             File.Delete(junit);
+        }
+    }
+
+    [Fact]
+    public async Task A_regression_case_that_breaks_again_fails_the_sweep_and_the_seeds_still_run()
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-regressions-");
+        try
+        {
+            // A case that breaks liveness by construction: 20 events cannot settle two keep-alive clients.
+            var spec = new RunSpec("keepalive", 1, new Dictionary<string, long?> { ["connections"] = 2, ["requests"] = 1, ["max-events"] = 20 });
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "liveness.json"), new FailureCase(spec, "liveness", []).Format());
+
+            var run = await TestbedCli.RunAsync("sweep", "--scenario", "keepalive", "--seeds", "1..3", "--connections", "2", "--requests", "1", "--regressions", folder.FullName);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains($"regressions: 1 cases from {folder.FullName}, 0 pass", run.OutputLines);
+            Assert.Contains(run.OutputLines, line => line.StartsWith("  liveness.json broke liveness again: ", StringComparison.Ordinal));
+            Assert.Contains("no violations", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_regression_folder_with_a_file_that_is_not_a_case_is_one_line_naming_it_and_exit_code_2()
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-regressions-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "bad.json"), "{}");
+
+            var run = await TestbedCli.RunAsync("sweep", "--seeds", "1..2", "--regressions", folder.FullName);
+
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains("bad.json", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
         }
     }
 }
