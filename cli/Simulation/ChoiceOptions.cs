@@ -10,24 +10,9 @@ namespace Testbed.Cli.Simulation;
 /// </summary>
 internal sealed class ChoiceOptions
 {
-    private readonly Option<FileInfo?> _forced = new("--choices")
-    {
-        Description = "Take the run's choices from FILE, a choice log, instead of the seed; past its end every choice is the simplest",
-        HelpName = "FILE",
-    };
+    private readonly Option<FileInfo?> _forced = InputFileOption.Create("--choices", "Take the run's choices from FILE, a choice log, instead of the seed; past its end every choice is the simplest");
 
     private readonly Option<string?> _record = TraceOption.Create("--record-choices", "Write every choice the run drew to FILE, one JSON line each, in draw order");
-
-    public ChoiceOptions()
-    {
-        _forced.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
-            {
-                r.AddError($"--choices: file not found: {file.FullName}");
-            }
-        });
-    }
 
     public void AddTo(Command command)
     {

@@ -16,14 +16,7 @@ internal static class ReplayCommand
     public static Command Create()
     {
         var spec = new SpecOptions(withSeed: true);
-        var trace = new Option<FileInfo?>("--trace") { Description = "Replay the run whose trace this is: its header holds the spec", HelpName = "FILE" };
-        trace.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
-            {
-                r.AddError($"--trace: file not found: {file.FullName}");
-            }
-        });
+        var trace = InputFileOption.Create("--trace", "Replay the run whose trace this is: its header holds the spec");
         var expectHash = new Option<ulong?>("--expect-hash")
         {
             Description = "The trace hash of the original run (as sweep and simulate print it)",
@@ -44,14 +37,7 @@ internal static class ReplayCommand
             Description = "Print only the last N lines of the trace",
             CustomParser = r => WholeNumberFlag.Parse(r, "--tail", 1, int.MaxValue),
         };
-        var failureCase = new Option<FileInfo?>("--case") { Description = "Replay a failure case (as shrink writes it): its spec with its choices forced", HelpName = "FILE" };
-        failureCase.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
-            {
-                r.AddError($"--case: file not found: {file.FullName}");
-            }
-        });
+        var failureCase = InputFileOption.Create("--case", "Replay a failure case (as shrink writes it): its spec with its choices forced");
         var command = new Command("replay", "Run a seed again with the trace on, print the trace up to the violation, and compare it with the original") { trace, expectHash, tail, failureCase };
         spec.AddTo(command);
         command.Validators.Add(r =>

@@ -17,14 +17,7 @@ internal static class ShrinkCommand
     public static Command Create()
     {
         var spec = new SpecOptions(withSeed: true);
-        var failureCase = new Option<FileInfo?>("--case") { Description = "Shrink a failure case further instead of a seed", HelpName = "FILE" };
-        failureCase.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
-            {
-                r.AddError($"--case: file not found: {file.FullName}");
-            }
-        });
+        var failureCase = InputFileOption.Create("--case", "Shrink a failure case further instead of a seed");
         var output = TraceOption.Create("--out", "Write the shrunk case to FILE (default: case-INVARIANT-SEED.json here)");
         var maxSteps = new Option<int?>("--max-steps")
         {

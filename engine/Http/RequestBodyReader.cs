@@ -95,21 +95,16 @@ public sealed class RequestBodyReader
             await _sendContinue().ConfigureAwait(false);
         }
 
-        while (true)
+        // Cancelled with nothing new: the heartbeat found the body too slow, or it is a cancel meant for another
+        // phase, which the caller's loop reads past like any empty read.
+        var result = await WaitForInputAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled && result.Buffer.IsEmpty && _takeTimedOut() == ConnectionTimeout.RequestBody && _timer is { TooSlow: true })
         {
-            var result = await WaitForInputAsync(cancellationToken).ConfigureAwait(false);
-            if (!result.IsCanceled || !result.Buffer.IsEmpty)
-            {
-                return result;
-            }
-
-            // Cancelled with nothing new: the heartbeat found the body too slow, or a cancel meant for another phase.
             _input.AdvanceTo(result.Buffer.Start);
-            if (_takeTimedOut() == ConnectionTimeout.RequestBody && _timer is { TooSlow: true })
-            {
-                throw new BadHttpRequestException(408, "Request body arrived too slowly.");
-            }
+            throw new BadHttpRequestException(408, "Request body arrived too slowly.");
         }
+
+        return result;
     }
 
     private async ValueTask<ReadResult> WaitForInputAsync(CancellationToken cancellationToken)

@@ -37,46 +37,34 @@ public sealed class ReplayCliSpecs
     [Fact]
     public async Task A_trace_files_header_alone_is_enough_to_replay_it_line_for_line()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            Assert.Equal(1, (await TestbedCli.RunAsync(["simulate", .. Failing.ToArgs(), "--trace", file])).ExitCode);
+        using var temp = new TempFile();
+        var file = temp.Path;
+        Assert.Equal(1, (await TestbedCli.RunAsync(["simulate", .. Failing.ToArgs(), "--trace", file])).ExitCode);
 
-            var run = await TestbedCli.RunAsync("replay", "--trace", file, "--tail", "5");
+        var run = await TestbedCli.RunAsync("replay", "--trace", file, "--tail", "5");
 
-            Assert.Equal(1, run.ExitCode);
-            Assert.Equal(5, run.OutputLines.Length);
-            Assert.Contains("broke liveness", run.Error, StringComparison.Ordinal);
-            Assert.Contains("the replay's trace is the original's, line for line", run.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(5, run.OutputLines.Length);
+        Assert.Contains("broke liveness", run.Error, StringComparison.Ordinal);
+        Assert.Contains("the replay's trace is the original's, line for line", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_replay_that_differs_from_its_original_says_where()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            var passing = new RunSpec("http", 9);
-            await TestbedCli.RunAsync(["simulate", .. passing.ToArgs(), "--trace", file]);
-            var lines = File.ReadAllLines(file);
-            lines[^3] = lines[^3] + " tampered";
-            File.WriteAllText(file, string.Join('\n', lines) + "\n");
+        using var temp = new TempFile();
+        var file = temp.Path;
+        var passing = new RunSpec("http", 9);
+        await TestbedCli.RunAsync(["simulate", .. passing.ToArgs(), "--trace", file]);
+        var lines = File.ReadAllLines(file);
+        lines[^3] = lines[^3] + " tampered";
+        File.WriteAllText(file, string.Join('\n', lines) + "\n");
 
-            var run = await TestbedCli.RunAsync("replay", "--trace", file);
+        var run = await TestbedCli.RunAsync("replay", "--trace", file);
 
-            Assert.Equal(1, run.ExitCode);
-            Assert.Contains($"the replay differs from the original: traces diverge at line {lines.Length - 2}", run.Error, StringComparison.Ordinal);
-            Assert.Contains("tampered", run.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"the replay differs from the original: traces diverge at line {lines.Length - 2}", run.Error, StringComparison.Ordinal);
+        Assert.Contains("tampered", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,20 +91,14 @@ public sealed class ReplayCliSpecs
     [Fact]
     public async Task A_file_that_is_no_trace_is_one_line_naming_it_and_exit_code_2()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(file, "hello\n");
+        using var temp = new TempFile();
+        var file = temp.Path;
+        File.WriteAllText(file, "hello\n");
 
-            var run = await TestbedCli.RunAsync("replay", "--trace", file);
+        var run = await TestbedCli.RunAsync("replay", "--trace", file);
 
-            Assert.Equal(2, run.ExitCode);
-            Assert.Equal($"testbed: --trace: {file} has no '# spec' header line: it is not a trace of testbed simulate, sweep or replay", Assert.Single(run.ErrorLines));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"testbed: --trace: {file} has no '# spec' header line: it is not a trace of testbed simulate, sweep or replay", Assert.Single(run.ErrorLines));
     }
 
     [Fact]
@@ -131,18 +113,12 @@ public sealed class ReplayCliSpecs
     [Fact]
     public async Task A_case_file_that_is_not_a_case_is_one_line_naming_it_and_exit_code_2()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"testbed-case-{Guid.NewGuid():N}.json");
+        using var temp = new TempFile();
+        var file = temp.Path;
         await File.WriteAllTextAsync(file, "{\"spec\":{}}");
-        try
-        {
-            var run = await TestbedCli.RunAsync("replay", "--case", file);
+        var run = await TestbedCli.RunAsync("replay", "--case", file);
 
-            Assert.Equal(2, run.ExitCode);
-            Assert.Contains(file, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(file, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using Testbed.Simulator.Runs;
 using Testbed.Specs.Integration.Support;
+using Testbed.Specs.Support;
 
 namespace Testbed.Specs.Integration;
 
@@ -60,41 +61,29 @@ public sealed class SimulateCliSpecs
     [Fact]
     public async Task A_recorded_choice_log_forced_back_runs_the_same_trace()
     {
-        var log = Path.Combine(Path.GetTempPath(), $"testbed-choices-{Guid.NewGuid():N}.jsonl");
-        try
-        {
-            var recorded = await TestbedCli.RunAsync("simulate", "--seed", "42", "--record-choices", log);
-            var forced = await TestbedCli.RunAsync("simulate", "--seed", "42", "--choices", log);
+        using var temp = new TempFile();
+        var log = temp.Path;
+        var recorded = await TestbedCli.RunAsync("simulate", "--seed", "42", "--record-choices", log);
+        var forced = await TestbedCli.RunAsync("simulate", "--seed", "42", "--choices", log);
 
-            Assert.Equal(0, recorded.ExitCode);
-            Assert.Equal(0, forced.ExitCode);
-            Assert.Contains("trace_hash=", recorded.Output, StringComparison.Ordinal);
-            Assert.Equal(recorded.Output, forced.Output);
-        }
-        finally
-        {
-            File.Delete(log);
-        }
+        Assert.Equal(0, recorded.ExitCode);
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Contains("trace_hash=", recorded.Output, StringComparison.Ordinal);
+        Assert.Equal(recorded.Output, forced.Output);
     }
 
     [Fact]
     public async Task A_choice_log_with_a_bad_line_is_one_line_naming_the_file_and_the_line_and_exit_code_2()
     {
-        var log = Path.Combine(Path.GetTempPath(), $"testbed-choices-{Guid.NewGuid():N}.jsonl");
+        using var temp = new TempFile();
+        var log = temp.Path;
         await File.WriteAllTextAsync(log, "{\"stream\":\"net\",\"decision\":\"x\",\"value\":1,\"bound\":4}\n{\"stream\":\"net\"}\n");
-        try
-        {
-            var run = await TestbedCli.RunAsync("simulate", "--choices", log);
+        var run = await TestbedCli.RunAsync("simulate", "--choices", log);
 
-            Assert.Equal(2, run.ExitCode);
-            var line = Assert.Single(run.ErrorLines);
-            Assert.Contains(log, line, StringComparison.Ordinal);
-            Assert.Contains("line 2", line, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(log);
-        }
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains(log, line, StringComparison.Ordinal);
+        Assert.Contains("line 2", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,24 +136,18 @@ public sealed class SimulateCliSpecs
     public async Task A_broken_invariant_names_it_gives_its_replay_command_and_the_trace_tail_and_writes_the_trace_file()
     {
         var failing = Small.With(Testbed.Simulator.Faults.Knobs.MaxEvents, 20);
-        var file = Path.GetTempFileName();
-        try
-        {
-            var run = await TestbedCli.RunAsync(["simulate", .. failing.ToArgs(), "--trace", file]);
+        using var temp = new TempFile();
+        var file = temp.Path;
+        var run = await TestbedCli.RunAsync(["simulate", .. failing.ToArgs(), "--trace", file]);
 
-            Assert.Equal(1, run.ExitCode);
-            Assert.Contains("result=fail:liveness", run.Output, StringComparison.Ordinal);
-            Assert.StartsWith("testbed: seed 7 broke liveness at event ", run.ErrorLines[0], StringComparison.Ordinal);
-            Assert.Contains("did not settle within 20 events", run.ErrorLines[0], StringComparison.Ordinal);
-            var hash = Runner.Run(failing, new RunOptions { Trace = true }).TraceHash!.Value;
-            Assert.Equal($"  replay: testbed replay {failing} --expect-hash {hash:x16}", run.ErrorLines[1]);
-            Assert.Contains(run.ErrorLines, line => line.StartsWith("  the last ", StringComparison.Ordinal));
-            var trace = File.ReadAllText(file);
-            Assert.StartsWith($"# testbed simulation trace v2\n# seed 7\n# spec {failing.ToJson()}\n", trace, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("result=fail:liveness", run.Output, StringComparison.Ordinal);
+        Assert.StartsWith("testbed: seed 7 broke liveness at event ", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.Contains("did not settle within 20 events", run.ErrorLines[0], StringComparison.Ordinal);
+        var hash = Runner.Run(failing, new RunOptions { Trace = true }).TraceHash!.Value;
+        Assert.Equal($"  replay: testbed replay {failing} --expect-hash {hash:x16}", run.ErrorLines[1]);
+        Assert.Contains(run.ErrorLines, line => line.StartsWith("  the last ", StringComparison.Ordinal));
+        var trace = File.ReadAllText(file);
+        Assert.StartsWith($"# testbed simulation trace v2\n# seed 7\n# spec {failing.ToJson()}\n", trace, StringComparison.Ordinal);
     }
 }
