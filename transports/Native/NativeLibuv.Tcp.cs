@@ -60,6 +60,9 @@ public sealed unsafe partial class NativeLibuv
     /// <summary>Descriptors under the open-files limit that connections never take; see <see cref="ThrowIfInHeadroom"/>.</summary>
     private const ulong DescriptorHeadroom = 32;
 
+    /// <summary>RLIMIT_NOFILE as last read (0: not yet), shared by the loop threads.</summary>
+    private ulong _descriptorLimit;
+
     public void Accept(UvStreamHandle server, UvStreamHandle client)
     {
         Check(uv_accept(server.Native, client.Native), "uv_accept");
@@ -76,15 +79,24 @@ public sealed unsafe partial class NativeLibuv
     private void ThrowIfInHeadroom(UvStreamHandle client)
     {
         int fd;
-        LibcInterop.RLimit limit;
-        if (uv_fileno(client.Native, &fd) != 0 || LibcInterop.getrlimit(LibcInterop.RLIMIT_NOFILE, &limit) != 0)
+        if (uv_fileno(client.Native, &fd) != 0)
         {
             return;
         }
 
-        if ((ulong)fd + DescriptorHeadroom >= limit.Current)
+        // An accept far below the limit last read costs no system call; near it the limit is read again, so one
+        // raised while running (prlimit) is seen there. (One lowered below the line is seen once the line is reached.)
+        if ((ulong)fd + DescriptorHeadroom < Volatile.Read(ref _descriptorLimit))
         {
-            throw new UvException("uv_accept", UvStatus.EMFILE, ErrName(UvStatus.EMFILE), $"descriptor {fd} is in the {DescriptorHeadroom} kept below the limit of {limit.Current}");
+            return;
+        }
+
+        LibcInterop.RLimit limit;
+        var current = LibcInterop.getrlimit(LibcInterop.RLIMIT_NOFILE, &limit) == 0 ? limit.Current : ulong.MaxValue;
+        Volatile.Write(ref _descriptorLimit, current);
+        if ((ulong)fd + DescriptorHeadroom >= current)
+        {
+            throw new UvException("uv_accept", UvStatus.EMFILE, ErrName(UvStatus.EMFILE), $"descriptor {fd} is in the {DescriptorHeadroom} kept below the limit of {current}");
         }
     }
 
