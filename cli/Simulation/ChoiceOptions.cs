@@ -12,7 +12,7 @@ internal sealed class ChoiceOptions
 {
     private readonly Option<FileInfo?> _forced = InputFileOption.Create("--choices", "Take the run's choices from FILE, a choice log, instead of the seed; past its end every choice is the simplest");
 
-    private readonly Option<string?> _record = TraceOption.Create("--record-choices", "Write every choice the run drew to FILE, one JSON line each, in draw order");
+    private readonly Option<string?> _record = OutputFileOption.Create("--record-choices", "Write every choice the run drew to FILE, one JSON line each, in draw order");
 
     public void AddTo(Command command)
     {

@@ -18,7 +18,7 @@ internal static class ShrinkCommand
     {
         var spec = new SpecOptions(withSeed: true);
         var failureCase = InputFileOption.Create("--case", "Shrink a failure case further instead of a seed");
-        var output = TraceOption.Create("--out", "Write the shrunk case to FILE (default: case-INVARIANT-SEED.json here)");
+        var output = OutputFileOption.Create("--out", "Write the shrunk case to FILE (default: case-INVARIANT-SEED.json here)");
         var maxSteps = new Option<int?>("--max-steps")
         {
             Description = "Stop after this many accepted steps (default 500)",

@@ -15,7 +15,7 @@ internal static class SimulateCommand
     public static Command Create()
     {
         var spec = new SpecOptions(withSeed: true);
-        var trace = TraceOption.Create("Write the whole trace to FILE, or to stdout for '-' (the summary then goes to stderr)");
+        var trace = OutputFileOption.Create("--trace", "Write the whole trace to FILE, or to stdout for '-' (the summary then goes to stderr)");
         var explain = new Option<bool>("--explain") { Description = "Print the run's plan (every knob, set or drawn) before running it" };
         var choices = new ChoiceOptions();
         var command = new Command("simulate", "Run one seed of a scenario on the simulated transport and print one summary line") { trace, explain };

@@ -2,15 +2,16 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Testbed.Simulator.Regressions;
-using Testbed.Simulator.Runs;
 using Testbed.Simulator.Sweeps;
 
 namespace Testbed.Cli.Simulation;
 
 /// <summary>
 /// <c>testbed sweep [--scenario NAME] --seeds 1..10000 [--jobs N] [--check-determinism[=every|SAMPLE]] [--json FILE]
-/// [--junit FILE] [--regressions DIR] [--KNOB VALUE ...]</c>: the regression corpus replayed first, then one spec over a range of seeds, in parallel, with a summary, the coverage
-/// table, the failures grouped by invariant with their exact replay commands, and exit 1 on any violation.
+/// [--junit FILE] [--regressions DIR] [--shard I/N | --shard-count N] [--KNOB VALUE ...]</c>: the regression corpus
+/// replayed first, then one spec over a range of seeds (or one shard's block of it), in parallel, with a summary,
+/// the coverage table, the failures grouped by invariant with their exact replay commands, and exit 1 on any
+/// violation. A shard always writes its results file, which <c>sweep merge</c> adds up.
 /// </summary>
 internal static class SweepCommand
 {
@@ -67,65 +68,94 @@ internal static class SweepCommand
                 r.AddError($"--regressions: directory not found: {folder.FullName}");
             }
         });
-        var json = OutputFileOption("--json", "Write the sweep's results as JSON to FILE");
-        var junit = OutputFileOption("--junit", "Write one JUnit test case per seed to FILE");
-        var command = new Command("sweep", "Run a scenario over a range of seeds and report every violation, with coverage") { seeds, jobs, determinism, json, junit, regressions };
+        var shard = new Option<Shard?>("--shard")
+        {
+            Description = "Run only block I of N of the seeds (1-based); without it the shard is read from JOB_COMPLETION_INDEX, CI_NODE_INDEX/CI_NODE_TOTAL or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set",
+            HelpName = "I/N",
+            CustomParser = r =>
+            {
+                if (r.Tokens is not [var token])
+                {
+                    return null;
+                }
+
+                if (Shard.TryParse(token.Value, out var parsed, out var problem))
+                {
+                    return parsed;
+                }
+
+                r.AddError("--shard: " + problem);
+                return null;
+            },
+        };
+        var shardCount = new Option<int?>("--shard-count")
+        {
+            Description = "The number of shards, for a Kubernetes Indexed Job whose JOB_COMPLETION_INDEX gives the index (or set TESTBED_SHARD_COUNT)",
+            CustomParser = r => WholeNumberFlag.Parse(r, "--shard-count", 1, int.MaxValue),
+        };
+        var json = OutputFileOption.Create("--json", "Write the sweep's results as JSON to FILE (a shard writes sweep-shard-I-of-N.json without it)");
+        var junit = OutputFileOption.Create("--junit", "Write the results as JUnit to FILE: a test case per failing seed and one for the seeds that passed");
+        var command = new Command("sweep", "Run a scenario over a range of seeds and report every violation, with coverage")
+        {
+            seeds, jobs, determinism, json, junit, regressions, shard, shardCount, SweepMergeCommand.Create(),
+        };
         spec.AddTo(command);
         command.SetAction(parsed =>
         {
+            var error = parsed.InvocationConfiguration.Error;
             var range = parsed.GetValue(seeds) ?? new SeedRange(1, 1000);
-            var sample = parsed.GetResult(determinism) is null ? 0 : DeterminismSample(parsed.GetValue(determinism) ?? "every")!.Value;
+            if (!ShardSource.TryRead(parsed.GetValue(shard), parsed.GetValue(shardCount), Environment.GetEnvironmentVariable, out var part, out var origin, out var problem))
+            {
+                error.WriteLine("testbed: " + problem);
+                return TestbedCommandLine.UsageError;
+            }
+
+            if ((ulong)part.Count > range.Count)
+            {
+                error.WriteLine($"testbed: {origin}: {part.Count} shards for the {range.Count} seeds of {range} would leave some empty");
+                return TestbedCommandLine.UsageError;
+            }
+
             var corpus = parsed.GetValue(regressions)?.FullName ?? (Directory.Exists(RegressionCorpus.DefaultFolder) ? RegressionCorpus.DefaultFolder : null);
-            var regressionsPass = corpus is null ? true : RegressionsPass(parsed, corpus);
-            if (regressionsPass is null)
+            var cases = LoadRegressions(corpus, error);
+            if (cases is null)
             {
                 return TestbedCommandLine.UsageError;
             }
 
-            // The seeds run either way: the sweep's own report and files do not depend on the corpus.
-            var sweep = Run(parsed, spec.Read(parsed, range.First), range, parsed.GetValue(jobs) ?? Environment.ProcessorCount, sample == ulong.MaxValue ? range.Count : sample, parsed.GetValue(json), parsed.GetValue(junit));
-            return regressionsPass.Value ? sweep : 1;
+            var block = part.Of(range);
+            var jsonPath = parsed.GetValue(json) ?? (part == Shard.Whole ? null : $"sweep-shard-{part.Index + 1}-of-{part.Count}.json");
+            if (part != Shard.Whole)
+            {
+                error.WriteLine($"sweep: shard {part} of {range} (from {origin}): seeds {block}, results to {jsonPath}");
+            }
+
+            var sample = parsed.GetResult(determinism) is null ? 0 : DeterminismSample(parsed.GetValue(determinism) ?? "every")!.Value;
+            var jobCount = parsed.GetValue(jobs) ?? Environment.ProcessorCount;
+
+            // The regression cases first, then the seeds, which run either way: a bug that came back fails the sweep, and the seeds' verdicts still count.
+            var failing = RegressionCorpus.Failing(cases).Select(c => new RegressionFailure(c.File, c.Failure.Invariant, c.Failure.Detail)).ToList();
+            var result = SweepProgress.Show(error, block.Count, report => Sweep.Run(spec.Read(parsed, block.First), block, new SweepOptions { Jobs = jobCount, DeterminismSample = sample == ulong.MaxValue ? block.Count : sample, Progress = report }));
+            var summary = SweepSummary.Of(result, range, part, cases.Count, failing);
+            SweepReport.Write(parsed.InvocationConfiguration.Output, summary);
+            var written = (jsonPath is null || SweepFiles.TryWriteJson(jsonPath, summary, error)) & (parsed.GetValue(junit) is not { } junitPath || SweepFiles.TryWriteJUnit(junitPath, summary, error));
+            return summary.Clean && written ? 0 : 1;
         });
         return command;
     }
 
-    /// <summary>Replays the regression corpus first: false when a bug came back (the sweep then fails), null for a corpus that cannot be read.</summary>
-    private static bool? RegressionsPass(ParseResult parsed, string folder)
+    /// <summary>The regression corpus to replay first (none without a folder); null, after one line naming the file, for a corpus that cannot be read.</summary>
+    private static IReadOnlyList<(string File, Testbed.Simulator.Shrinking.FailureCase Case)>? LoadRegressions(string? folder, TextWriter error)
     {
-        var output = parsed.InvocationConfiguration.Output;
-        var error = parsed.InvocationConfiguration.Error;
-        IReadOnlyList<(string File, Testbed.Simulator.Shrinking.FailureCase Case)> cases;
         try
         {
-            cases = RegressionCorpus.Load(folder);
+            return folder is null ? [] : RegressionCorpus.Load(folder);
         }
         catch (FormatException ex)
         {
             error.WriteLine("testbed: --regressions " + ex.Message);
             return null;
         }
-
-        var failing = RegressionCorpus.Failing(cases);
-        output.WriteLine($"regressions: {cases.Count} cases from {folder}, {cases.Count - failing.Count} pass");
-        foreach (var (file, failureCase, failure) in failing)
-        {
-            output.WriteLine($"  {Path.GetFileName(file)} broke {failure.Invariant} again: {failure.Detail}");
-            output.WriteLine($"    replay: {ReplayLine.Program} replay --case {file}");
-        }
-
-        return failing.Count == 0;
-    }
-
-    private static int Run(ParseResult parsed, RunSpec template, SeedRange seeds, int jobs, ulong determinismSample, string? jsonPath, string? junitPath)
-    {
-        var output = parsed.InvocationConfiguration.Output;
-        var error = parsed.InvocationConfiguration.Error;
-        var result = SweepProgress.Show(error, seeds.Count, report =>
-            Sweep.Run(template, seeds, new SweepOptions { Jobs = jobs, DeterminismSample = determinismSample, Progress = report }));
-
-        SweepReport.Write(output, result);
-        var written = (jsonPath is null || SweepFiles.TryWriteJson(jsonPath, result, error)) & (junitPath is null || SweepFiles.TryWriteJUnit(junitPath, result, error));
-        return result.Failures.Count == 0 && result.Passed == result.Results.Count && result.Divergences.Count == 0 && written ? 0 : 1;
     }
 
     /// <summary>ulong.MaxValue for "every", the number for a sample, null for anything else.</summary>
@@ -133,17 +163,4 @@ internal static class SweepCommand
         text == "every" ? ulong.MaxValue
         : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var sample) && sample > 0 ? sample
         : null;
-
-    private static Option<string?> OutputFileOption(string flag, string description)
-    {
-        var option = new Option<string?>(flag) { Description = description, HelpName = "FILE" };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<string?>() is { } path && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
-            {
-                r.AddError($"{flag}: directory not found for {Path.GetFullPath(path)}");
-            }
-        });
-        return option;
-    }
 }

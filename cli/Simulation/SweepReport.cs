@@ -1,15 +1,19 @@
 using System.Globalization;
 using Spectre.Console;
+using Testbed.Simulator.Runs;
 using Testbed.Simulator.Sweeps;
 
 namespace Testbed.Cli.Simulation;
 
-/// <summary>A sweep's report on stdout: the summary, the coverage table, the failures by invariant, the determinism check.</summary>
+/// <summary>
+/// A sweep's report on stdout: the regression cases that broke again, the summary, the coverage table, the
+/// failures by invariant, the determinism check. One machine's sweep and a merge of shards print the same.
+/// </summary>
 internal static class SweepReport
 {
     private const int FailuresShownPerInvariant = 5;
 
-    public static void Write(TextWriter output, SweepResult result)
+    public static void Write(TextWriter output, SweepSummary result)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -19,6 +23,7 @@ internal static class SweepReport
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 120;
+        WriteRegressions(output, result);
         console.Write(Summary(result));
         console.Write(CoverageTable(result));
         WriteUnreached(output, result);
@@ -26,7 +31,22 @@ internal static class SweepReport
         WriteDeterminism(output, result);
     }
 
-    private static Table Summary(SweepResult result)
+    private static void WriteRegressions(TextWriter output, SweepSummary result)
+    {
+        if (result.RegressionCases == 0)
+        {
+            return;
+        }
+
+        output.WriteLine($"regressions: {result.RegressionCases} cases, {result.RegressionCases - result.RegressionFailures.Count} pass");
+        foreach (var failure in result.RegressionFailures)
+        {
+            output.WriteLine($"  {Path.GetFileName(failure.Case)} broke {failure.Invariant} again: {failure.Detail}");
+            output.WriteLine($"    replay: {ReplayLine.Program} replay --case {failure.Case}");
+        }
+    }
+
+    private static Table Summary(SweepSummary result)
     {
         var seconds = Math.Max(result.Elapsed.TotalSeconds, 1e-9);
         var table = new Table { Border = TableBorder.Simple, Title = new TableTitle($"sweep of {result.Template.Scenario}") }
@@ -35,62 +55,63 @@ internal static class SweepReport
             result.Seeds.ToString(),
             Number(result.Jobs),
             Number(result.Passed),
-            Number(result.Results.Count - result.Passed),
+            Number(result.Runs - result.Passed),
             Number(result.Events),
             seconds.ToString("0.0", CultureInfo.InvariantCulture),
-            Number((long)(result.Results.Count / seconds)),
+            Number((long)(result.Runs / seconds)),
             Number((long)(result.Events / seconds)));
         return table;
     }
 
-    private static Table CoverageTable(SweepResult result)
+    private static Table CoverageTable(SweepSummary result)
     {
         var table = new Table { Border = TableBorder.Simple, Title = new TableTitle("coverage: the share of seeds where each happened") }
             .AddColumn("row").AddColumn("what").AddColumn(new TableColumn("seeds").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
-        foreach (var (name, description, seeds) in result.CoverageCounts())
+        var descriptions = Coverage.All.ToDictionary(row => row.Name, row => row.Description);
+        foreach (var (name, seeds) in result.Coverage)
         {
-            table.AddRow(Markup.Escape(name), Markup.Escape(description), Number(seeds), (100.0 * seeds / result.Results.Count).ToString("0.0", CultureInfo.InvariantCulture) + "%");
+            var share = 100.0 * seeds / Math.Max(result.Runs, 1);
+            table.AddRow(Markup.Escape(name), Markup.Escape(descriptions.GetValueOrDefault(name, string.Empty)), Number(seeds), share.ToString("0.0", CultureInfo.InvariantCulture) + "%");
         }
 
         return table;
     }
 
     /// <summary>A row no seed reached is a path this sweep did not explore: worth a line, not a failure (a flag may forbid it).</summary>
-    private static void WriteUnreached(TextWriter output, SweepResult result)
+    private static void WriteUnreached(TextWriter output, SweepSummary result)
     {
-        var unreached = result.CoverageCounts().Where(row => row.Seeds == 0).Select(row => row.Name).ToList();
+        var unreached = result.Coverage.Where(row => row.Seeds == 0).Select(row => row.Name).ToList();
         if (unreached.Count > 0)
         {
             output.WriteLine($"not reached by any seed: {string.Join(", ", unreached)}");
         }
     }
 
-    private static void WriteFailures(TextWriter output, SweepResult result)
+    private static void WriteFailures(TextWriter output, SweepSummary result)
     {
-        var failed = result.Results.Where(r => !r.Passed).ToList();
-        if (failed.Count == 0)
+        if (result.Failures.Count == 0)
         {
             output.WriteLine("no violations");
             return;
         }
 
-        output.WriteLine($"{failed.Count} seeds broke an invariant:");
-        foreach (var group in failed.GroupBy(r => r.Failure!.Invariant).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+        output.WriteLine($"{result.Failures.Count} seeds broke an invariant:");
+        foreach (var group in result.Failures.GroupBy(f => f.Invariant).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"  {group.Key}: {group.Count()} seeds ({string.Join(", ", group.Take(10).Select(r => r.Spec.Seed))}{(group.Count() > 10 ? ", ..." : string.Empty)})");
-            foreach (var failure in result.Failures.Where(f => f.Result.Failure!.Invariant == group.Key).Take(FailuresShownPerInvariant))
+            output.WriteLine($"  {group.Key}: {group.Count()} seeds ({string.Join(", ", group.Take(10).Select(f => f.Seed))}{(group.Count() > 10 ? ", ..." : string.Empty)})");
+            foreach (var failure in group.Where(f => f.Traced).Take(FailuresShownPerInvariant))
             {
-                output.WriteLine($"    seed {failure.Result.Spec.Seed}, event {failure.Failure.EventNumber} ({failure.Failure.VirtualTime} s): {failure.Failure.Detail}");
-                output.WriteLine($"      {ReplayLine.For(failure.Traced.Spec, failure.Traced.TraceHash)}");
-                if (!failure.Reproduced)
+                output.WriteLine($"    seed {failure.Seed}, event {failure.EventNumber} ({failure.VirtualTime} s): {failure.Detail}");
+                output.WriteLine($"      {ReplayLine.For(result.Template.WithSeed(failure.Seed), failure.TraceHash)}");
+                if (failure.NotReproduced is { } instead)
                 {
-                    output.WriteLine($"      NOT REPRODUCED: traced again it gave {(failure.Traced.Failure is { } again ? $"{again.Invariant} at event {again.EventNumber}" : "no violation")}");
+                    output.WriteLine($"      NOT REPRODUCED: traced again it gave {instead}");
                 }
             }
         }
     }
 
-    private static void WriteDeterminism(TextWriter output, SweepResult result)
+    private static void WriteDeterminism(TextWriter output, SweepSummary result)
     {
         if (result.DeterminismChecked == 0)
         {

@@ -84,7 +84,7 @@ public sealed class SweepCliSpecs
             var run = await TestbedCli.RunAsync("sweep", "--scenario", "keepalive", "--seeds", "1..3", "--connections", "2", "--requests", "1", "--regressions", folder.FullName);
 
             Assert.Equal(1, run.ExitCode);
-            Assert.Contains($"regressions: 1 cases from {folder.FullName}, 0 pass", run.OutputLines);
+            Assert.Contains("regressions: 1 cases, 0 pass", run.OutputLines);
             Assert.Contains(run.OutputLines, line => line.StartsWith("  liveness.json broke liveness again: ", StringComparison.Ordinal));
             Assert.Contains("no violations", run.Output, StringComparison.Ordinal);
         }
