@@ -39,25 +39,34 @@ public static class Sweep
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Jobs, 1);
         var run = (RunSpec spec, RunOptions? runOptions) => Runner.Run(scenario, spec, runOptions);
         var watch = Stopwatch.StartNew();
-        var results = new RunResult[seeds.Count];
+        var sample = DeterminismSample(seeds, options.DeterminismSample);
+        var sampled = sample.ToHashSet();
+
+        // A million-seed shard keeps a small outcome per seed, and whole results only where a later step needs
+        // them: the failures, and the seeds whose determinism is checked.
+        var outcomes = new SeedOutcome[seeds.Count];
+        var kept = new RunResult?[seeds.Count];
+        var coverage = new CoverageTally();
         long failures = 0;
         long done = 0;
         ForEach(options.Jobs, (long)seeds.Count, i =>
         {
-            results[i] = run(template.WithSeed(seeds[(ulong)i]), options.Run);
-            var failed = results[i].Passed ? Interlocked.Read(ref failures) : Interlocked.Increment(ref failures);
+            var result = run(template.WithSeed(seeds[(ulong)i]), options.Run);
+            outcomes[i] = new SeedOutcome(result.Passed, result.Events, result.VirtualMicros, result.Requests);
+            kept[i] = result.Passed && !sampled.Contains(result.Spec.Seed) ? null : result;
+            coverage.Add(result.Coverage);
+            var failed = result.Passed ? Interlocked.Read(ref failures) : Interlocked.Increment(ref failures);
             options.Progress?.Invoke(Interlocked.Increment(ref done), failed);
         });
 
-        var failing = results.Where(r => !r.Passed).Take(options.TracedFailures).ToArray();
-        var traced = new SweepFailure[failing.Length];
-        ForEach(options.Jobs, failing.Length, i => traced[i] = new SweepFailure(failing[i], run(failing[i].Spec, options.Run.WithTrace())));
+        var failing = kept.Where(r => r is { Passed: false }).Select(r => r!).ToList();
+        var traced = new SweepFailure[Math.Min(failing.Count, options.TracedFailures)];
+        ForEach(options.Jobs, traced.Length, i => traced[i] = new SweepFailure(failing[(int)i], run(failing[(int)i].Spec, options.Run.WithTrace())));
 
-        var sample = DeterminismSample(seeds, options.DeterminismSample);
         var divergences = new Divergence?[sample.Length];
-        ForEach(options.Jobs, sample.Length, i => divergences[i] = CheckDeterminism(scenario, template.WithSeed(sample[i]), results[(long)(sample[i] - seeds.First)], options.Run));
+        ForEach(options.Jobs, sample.Length, i => divergences[i] = CheckDeterminism(scenario, template.WithSeed(sample[i]), kept[(long)(sample[i] - seeds.First)]!, options.Run));
 
-        return new SweepResult(template, seeds, options.Jobs, results, traced, [.. divergences.OfType<Divergence>()], sample.Length, watch.Elapsed);
+        return new SweepResult(template, seeds, options.Jobs, outcomes, failing, traced, coverage.Counts(), [.. divergences.OfType<Divergence>()], sample.Length, watch.Elapsed);
     }
 
     /// <summary>Runs a seed twice more, traced, in fresh simulations; null when both traces and the untraced outcome agree.</summary>

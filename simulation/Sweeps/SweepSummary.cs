@@ -68,7 +68,7 @@ public sealed record SweepSummary(
         }
 
         var traced = result.Failures.ToDictionary(f => f.Result.Spec.Seed);
-        var failures = result.Results.Where(r => !r.Passed).Select(r =>
+        var failures = result.Failed.Select(r =>
         {
             var failure = r.Failure!;
             if (!traced.TryGetValue(r.Spec.Seed, out var again))
@@ -86,11 +86,11 @@ public sealed record SweepSummary(
             shard,
             ThisEngineCommit,
             result.Jobs,
-            result.Results.Count,
+            result.Outcomes.Count,
             result.Passed,
             result.Events,
             result.Elapsed,
-            [.. result.CoverageCounts().Select(row => (row.Name, (long)row.Seeds))],
+            [.. result.Coverage.Select(row => (row.Name, (long)row.Seeds))],
             [.. failures],
             result.Divergences,
             result.DeterminismChecked,
