@@ -11,7 +11,8 @@ namespace Testbed.Cli.Simulation;
 /// [--junit FILE] [--regressions DIR] [--shard I/N | --shard-count N] [--KNOB VALUE ...]</c>: the regression corpus
 /// replayed first, then one spec over a range of seeds (or one shard's block of it), in parallel, with a summary,
 /// the coverage table, the failures grouped by invariant with their exact replay commands, and exit 1 on any
-/// violation. A shard always writes its results file, which <c>sweep merge</c> adds up.
+/// violation (exit 2 when its results cannot be written). A shard always writes its results file, which
+/// <c>sweep merge</c> adds up.
 /// </summary>
 internal static class SweepCommand
 {
@@ -139,7 +140,7 @@ internal static class SweepCommand
             var summary = SweepSummary.Of(result, range, part, cases.Count, failing);
             SweepReport.Write(parsed.InvocationConfiguration.Output, summary);
             var written = (jsonPath is null || SweepFiles.TryWriteJson(jsonPath, summary, error)) & (parsed.GetValue(junit) is not { } junitPath || SweepFiles.TryWriteJUnit(junitPath, summary, error));
-            return summary.Clean && written ? 0 : 1;
+            return !written ? TestbedCommandLine.UsageError : summary.Clean ? 0 : 1;
         });
         return command;
     }

@@ -42,15 +42,22 @@ internal static class SweepFiles
         return new XDocument(new XElement("testsuites", suite)).ToString();
     });
 
+    /// <summary>
+    /// Writes beside the file, then renames it into place: a shard killed mid-write leaves no half a file,
+    /// which a merge would refuse as bad input, but no file, which it reports as the shard missing.
+    /// </summary>
     private static bool TryWrite(string path, TextWriter error, string flag, Func<string> render)
     {
+        var partial = $"{path}.{Environment.ProcessId}.partial";
         try
         {
-            File.WriteAllText(path, render());
+            File.WriteAllText(partial, render());
+            File.Move(partial, path, overwrite: true);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            File.Delete(partial);
             error.WriteLine($"testbed: {flag}: cannot write {path}: {ex.Message}");
             return false;
         }

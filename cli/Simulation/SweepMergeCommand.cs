@@ -60,7 +60,7 @@ internal static class SweepMergeCommand
 
             var written = (parsed.GetValue(json) is not { } jsonPath || SweepFiles.TryWriteJson(jsonPath, summary, error))
                 & (parsed.GetValue(junit) is not { } junitPath || SweepFiles.TryWriteJUnit(junitPath, summary, error));
-            return merged.Complete && summary.Clean && written ? 0 : 1;
+            return !written ? TestbedCommandLine.UsageError : merged.Complete && summary.Clean ? 0 : 1;
         });
         return command;
     }

@@ -79,6 +79,24 @@ public sealed class ShardedSweepSpecs
         Assert.Contains("/nonexistent/shard.json", Assert.Single(notResults.ErrorLines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_results_file_that_cannot_be_written_is_exit_2_and_leaves_no_partial_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-unwritable-");
+        try
+        {
+            var run = await TestbedCli.RunAsync("sweep", "--seeds", "1..4", "--shard", "1/2", "--json", folder.FullName);
+
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains(run.ErrorLines, line => line.StartsWith($"testbed: --json: cannot write {folder.FullName}", StringComparison.Ordinal));
+            Assert.Empty(Directory.EnumerateFiles(folder.Parent!.FullName, folder.Name + ".*.partial"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>This process's environment with every runner's variables blanked, then the runner's own set.</summary>
     private static Dictionary<string, string> OnlyThese(Dictionary<string, string> environment)
     {
