@@ -1,5 +1,6 @@
 using System.Text;
 using Testbed.Simulator.Runs;
+using Testbed.Simulator.Snapshots;
 using Testbed.Specs.Support;
 
 namespace Testbed.Specs.Mock;

@@ -2,10 +2,10 @@ using System.Text;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
 
-namespace Testbed.Specs.Support;
+namespace Testbed.Simulator.Snapshots;
 
 /// <summary>A short line diff for a failure message: changed lines with a little context, capped in length.</summary>
-internal static class SnapshotDiff
+public static class SnapshotDiff
 {
     private const int Context = 2;
     private const int MaxLines = 40;
