@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Testbed.Cli.Simulation;
+using Testbed.Cli.Snapshots;
 
 namespace Testbed.Cli;
 
@@ -22,6 +23,8 @@ public static class TestbedCommandLine
             SweepCommand.Create(),
             ReplayCommand.Create(),
             ShrinkCommand.Create(),
+            ReportCommand.Create(),
+            SnapshotsCommand.Create(),
         };
 
         var parsed = root.Parse(args);

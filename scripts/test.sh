@@ -3,7 +3,7 @@
 # guard bites, runs every spec with coverage, and ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-deps.sh
+scripts/ensure-deps.sh --test
 
 dotnet build Testbed.sln -c Release -nologo -v q
 scripts/check-banned-api.sh

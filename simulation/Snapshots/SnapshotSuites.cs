@@ -4,7 +4,7 @@ namespace Testbed.Simulator.Snapshots;
 public static class SnapshotSuites
 {
     /// <summary>The committed snapshots of every suite, relative to the repository root.</summary>
-    public const string DefaultFolder = "simulation/snapshots";
+    public const string DefaultFolder = "simulation/baseline";
 
     public static IReadOnlyList<SnapshotSuite> All { get; } = [BehaviourSuite.Suite];
 
