@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Testbed.Simulator.Clients;
 using Testbed.Simulator.Runs;
 using Testbed.Simulator.Scenarios;
 using Testbed.Transports.Mock.Choices;
@@ -13,9 +14,9 @@ public sealed record ShrinkLimits(int MaxSteps = 500, int MaxSeconds = 300, int 
 /// candidate is the current log with one edit, run with those choices forced; it is kept when the same
 /// invariant breaks and the choices the run actually drew are smaller in shortlex order (fewer, then lower).
 /// The passes go coarse to fine: the plan's choices to their simplest (fewer connections and requests, whole
-/// faults off), then each client taken out, then blocks of 32, 16, 8, 4, 2 and 1 choices deleted (a request
-/// draws about 20), then each choice lowered (to 0, then by halving), then adjacent pairs lowered together;
-/// they repeat until a round changes nothing or a limit is reached. Everything after the violation is never
+/// faults off), then each client taken out, then each request of a client taken out, then blocks of 32, 16, 8,
+/// 4, 2 and 1 choices deleted (a request draws about 20), then each choice lowered (to 0, then by halving), then
+/// adjacent pairs lowered together; they repeat until a round changes nothing or a limit is reached. Everything after the violation is never
 /// drawn, so it is cut from the first run on. Deterministic: the same failing run gives the same result.
 /// </summary>
 public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, ShrinkLimits limits, IReadOnlyList<Func<RunObserver>>? observers = null)
@@ -34,7 +35,7 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
         while (true)
         {
             var before = _best;
-            if (!PlanToSimplest() || !DropClients() || !DeleteBlocks() || !LowerEach() || !LowerPairs())
+            if (!PlanToSimplest() || !DropClients() || !DropRequests() || !DeleteBlocks() || !LowerEach() || !LowerPairs())
             {
                 stop = _steps >= limits.MaxSteps ? $"{limits.MaxSteps} steps accepted"
                     : _runs >= limits.MaxRuns ? $"{limits.MaxRuns} runs tried"
@@ -99,6 +100,91 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Each request of each client taken out: its block of draws deleted from the client's stream, the request
+    /// count lowered by one, and a disruption in a later request moved down with it. Deleting blocks cannot do
+    /// this: the count is drawn first, so a block deleted without it leaves the ending's draws where the last
+    /// request's were, and the count lowered alone leaves the last request's draws where the ending's now are.
+    /// Last request first, so the requests after the one that fails go first.
+    /// </summary>
+    private bool DropRequests()
+    {
+        foreach (var client in _best.Select(c => c.Stream).Where(s => s.StartsWith("client.", StringComparison.Ordinal)).Distinct().ToList())
+        {
+            // A kept edit renumbers the requests after it, so the stream is read again before each.
+            var request = int.MaxValue;
+            while (request > 0 && RequestsOf(client) is { } requests)
+            {
+                request = Math.Min(request - 1, requests.Starts.Count - 2);
+                Try(Without(requests, request));
+                if (OverLimits)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Where the requests of a client's stream stand in the log, read by <see cref="ClientDecisions"/>: the stream's
+    /// positions; where in them each request's draws begin and, last, the ending's; and the positions of the
+    /// request count and of the disrupted request's index (-1 if none). Null with one request or another shape.
+    /// </summary>
+    private ClientRequests? RequestsOf(string client)
+    {
+        var positions = Enumerable.Range(0, _best.Count).Where(i => _best[i].Stream == client).ToList();
+        if (positions.Count == 0 || _best[positions[0]] is not { Decision: ClientDecisions.Requests, Value: > 0 } count)
+        {
+            return null;
+        }
+
+        var starts = new List<int>();
+        for (var n = 1; n < positions.Count && starts.Count <= count.Value + 1; n++)
+        {
+            var decision = _best[positions[n]].Decision;
+            if (ClientDecisions.BeginsTheEnding(decision) || (ClientDecisions.BeginsARequest(decision) && !ClientDecisions.BeginsARequest(_best[positions[n - 1]].Decision)))
+            {
+                starts.Add(n);
+            }
+        }
+
+        // As many requests as the count says, each followed by the next or by the ending.
+        if (starts.Count != count.Value + 2 || !ClientDecisions.BeginsTheEnding(_best[positions[starts[^1]]].Decision))
+        {
+            return null;
+        }
+
+        var exchange = positions.Skip(starts[^1]).FirstOrDefault(i => _best[i].Decision == ClientDecisions.Exchange, -1);
+        return new ClientRequests(positions, starts, positions[0], exchange);
+    }
+
+    /// <summary>
+    /// The log without request <paramref name="request"/> (from 0) of a client, its count and disruption lowered to
+    /// match. With one request left the disrupted index is not drawn at all (there is nothing to choose), so it goes.
+    /// </summary>
+    private List<Choice> Without(ClientRequests requests, int request)
+    {
+        var block = requests.Positions[requests.Starts[request]..requests.Starts[request + 1]].ToHashSet();
+        if (_best[requests.Count].Value == 1 && requests.Exchange >= 0)
+        {
+            block.Add(requests.Exchange);
+        }
+
+        var without = new List<Choice>(_best.Count - block.Count);
+        for (var i = 0; i < _best.Count; i++)
+        {
+            if (!block.Contains(i))
+            {
+                var lower = i == requests.Count || (i == requests.Exchange && _best[i].Value > request);
+                without.Add(lower ? _best[i] with { Value = _best[i].Value - 1 } : _best[i]);
+            }
+        }
+
+        return without;
     }
 
     /// <summary>The N of a per-connection stream (<c>client.kN</c>, <c>net.kN</c>, <c>faults.kN</c>), or 0.</summary>
@@ -231,6 +317,12 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
         return false;
     }
 }
+
+/// <summary>
+/// A client's requests in a log (<see cref="Shrinker"/>): the stream's log positions; indexes into them where each
+/// request's draws begin, then where the ending's do; and the log positions of the count and the disrupted index.
+/// </summary>
+internal sealed record ClientRequests(List<int> Positions, List<int> Starts, int Count, int Exchange);
 
 /// <summary>What a shrink ended with: the smallest failing choice log found, the steps it took and why it stopped.</summary>
 public sealed record ShrinkResult(IReadOnlyList<Choice> Choices, int Steps, int Runs, TimeSpan Took, string StoppedBecause);

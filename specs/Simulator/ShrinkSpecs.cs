@@ -1,3 +1,4 @@
+using Testbed.Simulator.Clients;
 using Testbed.Simulator.Invariants;
 using Testbed.Simulator.Runs;
 using Testbed.Simulator.Shrinking;
@@ -29,6 +30,20 @@ public sealed class ShrinkSpecs
         Assert.True(shrunk.Choices.Count < log.Count / 2, $"{log.Count} choices → {shrunk.Choices.Count}");
         Assert.True(after.Events < before.Events, $"{before.Events} events → {after.Events}");
         Assert.Equal("no edit makes it smaller", shrunk.StoppedBecause);
+    }
+
+    [Fact]
+    public void A_client_loses_the_requests_around_the_one_that_breaks_and_its_reset_follows_that_one()
+    {
+        var resetInPost = new ResetInPost();
+        IReadOnlyList<Func<RunObserver>> observers = [() => resetInPost];
+        var (spec, log) = FirstFailingSeed(ResetInPost.InvariantName, observers, () => resetInPost.Exchange >= 2);
+
+        var shrunk = new Shrinker(Runner.Resolve(spec), spec, ResetInPost.InvariantName, new ShrinkLimits(), observers).Shrink(log);
+        var replayed = Runner.Run(spec, new RunOptions { Choices = new ForcedChoices(shrunk.Choices), Observers = observers });
+
+        Assert.Equal(ResetInPost.InvariantName, replayed.Failure?.Invariant);
+        Assert.Equal((1, 0), (resetInPost.Requests, resetInPost.Exchange));
     }
 
     [Fact]
@@ -77,20 +92,24 @@ public sealed class ShrinkSpecs
         Assert.Throws<FormatException>(() => FailureCase.Parse(text));
 
     /// <summary>The first seed of the default scenario that sends a PUT, with the choices it drew.</summary>
-    private static (RunSpec Spec, IReadOnlyList<Choice> Log) FirstFailingSeed()
+    private static (RunSpec Spec, IReadOnlyList<Choice> Log) FirstFailingSeed() => FirstFailingSeed(PutSeen.InvariantName, PutIsABug, () => true);
+
+    /// <summary>The first seed that breaks <paramref name="invariant"/> among several clients, and as <paramref name="wanted"/> says.</summary>
+    private static (RunSpec Spec, IReadOnlyList<Choice> Log) FirstFailingSeed(string invariant, IReadOnlyList<Func<RunObserver>> observers, Func<bool> wanted)
     {
-        for (var seed = 1UL; seed < 200; seed++)
+        for (var seed = 1UL; seed < 300; seed++)
         {
             var spec = new RunSpec("http", seed);
             var recording = new RecordingChoices(new SeededChoices(seed));
-            if (Runner.Run(spec, new RunOptions { Choices = recording, Observers = PutIsABug }).Failure?.Invariant == PutSeen.InvariantName
-                && recording.Log.Count(c => c.Stream.StartsWith("client.", StringComparison.Ordinal)) > 100)
+            if (Runner.Run(spec, new RunOptions { Choices = recording, Observers = observers }).Failure?.Invariant == invariant
+                && recording.Log.Count(c => c.Stream.StartsWith("client.", StringComparison.Ordinal)) > 100
+                && wanted())
             {
                 return (spec, recording.Log);
             }
         }
 
-        throw new InvalidOperationException("no seed under 200 sends a PUT among several clients");
+        throw new InvalidOperationException($"no seed under 300 breaks {invariant} among several clients as wanted");
     }
 
     private static RunResult Replay(RunSpec spec, IReadOnlyList<Choice> log) =>
@@ -114,6 +133,28 @@ public sealed class ShrinkSpecs
             if (method == "PUT")
             {
                 Fail($"c{connection} started a PUT");
+            }
+        }
+    }
+
+    /// <summary>A stand-in bug: a client whose script resets in the middle of a POST breaks it (when it ends).</summary>
+    private sealed class ResetInPost : InvariantChecker
+    {
+        public const string InvariantName = "reset-in-post";
+
+        public override string Name => InvariantName;
+
+        /// <summary>The breaking client's requests, and the index of the one its reset falls in.</summary>
+        public int Requests { get; private set; }
+
+        public int Exchange { get; private set; }
+
+        public override void ClientEnded(SimulatedClient client)
+        {
+            if (client.Script.Disruption is { Kind: DisruptionKind.Reset } reset && client.Script.Steps[reset.Exchange].Request.Method == "POST")
+            {
+                (Requests, Exchange) = (client.Script.Steps.Count, reset.Exchange);
+                Fail($"{client.Name} resets in a POST");
             }
         }
     }
