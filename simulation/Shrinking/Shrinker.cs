@@ -16,46 +16,76 @@ public sealed record ShrinkLimits(int MaxSteps = 500, int MaxSeconds = 300, int 
 /// The passes go coarse to fine: the plan's choices to their simplest (fewer connections and requests, whole
 /// faults off), then each client taken out, then each request of a client taken out, then blocks of 32, 16, 8,
 /// 4, 2 and 1 choices deleted (a request draws about 20), then each choice lowered (to 0, then by halving), then
-/// adjacent pairs lowered together; they repeat until a round changes nothing or a limit is reached. Everything after the violation is never
-/// drawn, so it is cut from the first run on. Deterministic: the same failing run gives the same result.
+/// adjacent pairs lowered together; they repeat until a round changes nothing or a limit is reached. A choice
+/// lowered to 0 may take draws out of the run after it, so that edit is also tried read by decision name
+/// (<see cref="AlignedChoices"/>). The whole search runs twice from the failing run, the second time reading
+/// the plan's edits by name as well, and the smaller result is kept (see <see cref="Shrink"/>). Everything
+/// after the violation is never drawn, so it is cut from the first run on. Deterministic: the same failing run
+/// gives the same result.
 /// </summary>
 public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, ShrinkLimits limits, IReadOnlyList<Func<RunObserver>>? observers = null)
 {
     private readonly Stopwatch _clock = new();
     private List<Choice> _best = [];
+    private bool _planByName;
     private int _steps;
     private int _runs;
 
-    /// <summary>Shrinks the run whose realised choices are <paramref name="log"/>; it must break the invariant given.</summary>
+    /// <summary>
+    /// Shrinks the run whose realised choices are <paramref name="log"/>; it must break the invariant given. The
+    /// search is greedy, so where it ends depends on which knob goes first. Read by name, a knob turned off
+    /// leaves the streams it shortens in place, so knobs go while all the traffic is still there: on most planted
+    /// bugs a smaller case, on some a larger one (a fault kept where a client's idle stretch would do). So both
+    /// routes run, by position first, and the smaller result is kept; the limits cover the two together.
+    /// </summary>
     public ShrinkResult Shrink(IReadOnlyList<Choice> log)
     {
         _clock.Restart();
-        _best = [.. log];
-        var stop = "no edit makes it smaller";
-        while (true)
+        List<Choice>? smallest = null;
+        string? stop = null;
+        foreach (var planByName in (bool[])[false, true])
         {
-            var before = _best;
-            if (!PlanToSimplest() || !DropClients() || !DropRequests() || !DeleteBlocks() || !LowerEach() || !LowerPairs())
-            {
-                stop = _steps >= limits.MaxSteps ? $"{limits.MaxSteps} steps accepted"
-                    : _runs >= limits.MaxRuns ? $"{limits.MaxRuns} runs tried"
-                    : $"{limits.MaxSeconds} s passed";
-                break;
-            }
-
-            if (ReferenceEquals(before, _best))
+            _planByName = planByName;
+            _best = [.. log];
+            stop = Rounds();
+            smallest = smallest is null || Smaller(_best, smallest) ? _best : smallest;
+            if (stop is not null)
             {
                 break;
             }
         }
 
-        return new ShrinkResult(_best, _steps, _runs, _clock.Elapsed, stop);
+        return new ShrinkResult(smallest!, _steps, _runs, _clock.Elapsed, stop ?? "no edit makes it smaller");
+    }
+
+    /// <summary>The passes, round after round from <see cref="_best"/>, until one changes nothing (null) or a limit says stop.</summary>
+    private string? Rounds()
+    {
+        while (true)
+        {
+            var before = _best;
+            if (!PlanToSimplest() || !DropClients() || !DropRequests() || !DeleteBlocks() || !LowerEach() || !LowerPairs())
+            {
+                return _steps >= limits.MaxSteps ? $"{limits.MaxSteps} steps accepted"
+                    : _runs >= limits.MaxRuns ? $"{limits.MaxRuns} runs tried"
+                    : $"{limits.MaxSeconds} s passed";
+            }
+
+            if (ReferenceEquals(before, _best))
+            {
+                return null;
+            }
+        }
     }
 
     /// <summary>
-    /// Every plan choice to 0: the knob's simplest (a fault off, a limit at its default, one connection, the fewest
+    /// Plan choices to 0: the knob's simplest (a fault off, a limit at its default, one connection, the fewest
     /// requests). Last knob first: faults and limits go while the traffic that may need them is still there, and
-    /// the traffic shrinks after, so a bug that needs two connections and no fault can lose the fault.
+    /// the traffic shrinks after, so a bug that needs two connections and no fault can lose the fault. The pass
+    /// ends at the first knob the failure needs; <see cref="LowerEach"/> tries the rest, in draw order, once the
+    /// traffic is smaller (going on through every knob here was measured on the planted bugs: larger cases).
+    /// A knob turned off takes its draws out of the clients' and connections' streams; on the second route each
+    /// is also tried read by decision name.
     /// </summary>
     private bool PlanToSimplest()
     {
@@ -66,7 +96,7 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
                 continue;
             }
 
-            if (_best[i].Stream.StartsWith("plan.", StringComparison.Ordinal) && _best[i].Value > 0 && !Try(With(i, 0)))
+            if (_best[i].Stream.StartsWith("plan.", StringComparison.Ordinal) && _best[i].Value > 0 && !TryKnobOff(i))
             {
                 return !OverLimits;
             }
@@ -74,6 +104,9 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
 
         return !OverLimits;
     }
+
+    /// <summary>Plan choice <paramref name="i"/> to 0, by position, and on the second route by name too.</summary>
+    private bool TryKnobOff(int i) => _planByName ? TryEitherWay(With(i, 0)) : Try(With(i, 0));
 
     /// <summary>
     /// Each client in turn taken out of the run: its streams dropped, the later clients' streams renumbered down
@@ -221,7 +254,8 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
     {
         for (var i = 0; i < _best.Count; i++)
         {
-            if (_best[i].Value == 0 || Try(With(i, 0)))
+            // To 0 may take draws out after it (a method without a body, an app without its parameters): by name too.
+            if (_best[i].Value == 0 || TryEitherWay(With(i, 0)))
             {
                 continue;
             }
@@ -277,8 +311,14 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
 
     private bool OverLimits => _steps >= limits.MaxSteps || _runs >= limits.MaxRuns || _clock.Elapsed.TotalSeconds >= limits.MaxSeconds;
 
+    /// <summary>
+    /// <paramref name="candidate"/> read by position, then, if that does not keep it, by decision name
+    /// (<see cref="AlignedChoices"/>): an edit that takes draws out of a stream leaves the rest of it in place.
+    /// </summary>
+    private bool TryEitherWay(List<Choice> candidate) => Try(candidate) || Try(candidate, byName: true);
+
     /// <summary>Runs <paramref name="candidate"/>; keeps what it drew when the same invariant breaks and that is smaller.</summary>
-    private bool Try(List<Choice> candidate)
+    private bool Try(List<Choice> candidate, bool byName = false)
     {
         if (OverLimits)
         {
@@ -286,7 +326,7 @@ public sealed class Shrinker(Scenario scenario, RunSpec spec, string invariant, 
         }
 
         _runs++;
-        var recording = new RecordingChoices(new ForcedChoices(candidate));
+        var recording = new RecordingChoices(byName ? new AlignedChoices(candidate) : new ForcedChoices(candidate));
         var result = Runner.Run(scenario, spec, new RunOptions { Choices = recording, TraceTail = 0, Observers = observers ?? [] });
         if (result.Failure?.Invariant != invariant || !Smaller(recording.Log, _best))
         {

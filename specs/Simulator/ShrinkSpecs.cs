@@ -47,6 +47,28 @@ public sealed class ShrinkSpecs
     }
 
     [Fact]
+    public void A_log_read_by_name_keeps_each_value_with_its_decision_when_a_draw_is_gone()
+    {
+        var stream = new AlignedChoices([new("s", "a", 1, 10), new("s", "gone", 5, 10), new("s", "b", 2, 10)]).Open("s");
+
+        Assert.Equal(1, stream.Next("a", 10));
+        Assert.Equal(2, stream.Next("b", 10));
+        Assert.Equal(0, stream.Next("c", 10));
+    }
+
+    [Fact]
+    public void A_log_read_by_name_answers_a_new_draw_with_0_and_looks_only_a_few_choices_ahead()
+    {
+        var far = Enumerable.Range(0, AlignedChoices.LookAhead).Select(i => new Choice("s", "x" + i, 1, 10));
+        var stream = new AlignedChoices([new("s", "a", 1, 10), .. far, new("s", "b", 7, 10)]).Open("s");
+
+        Assert.Equal(0, stream.Next("new", 10));
+        Assert.Equal(1, stream.Next("a", 10));
+        Assert.Equal(0, stream.Next("b", 10));
+        Assert.Equal(1, stream.Next("x0", 10));
+    }
+
+    [Fact]
     public void Shrinking_the_same_run_twice_gives_the_same_choices()
     {
         var (spec, log) = FirstFailingSeed();
