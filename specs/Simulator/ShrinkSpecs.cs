@@ -106,6 +106,17 @@ public sealed class ShrinkSpecs
         Assert.Contains("FailureCase.Parse(", read.ToXunit("Shrunk_case_passes"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_run_is_measured_up_to_its_violation_not_to_the_end_of_that_event()
+    {
+        var (spec, log) = FirstFailingSeed();
+        var failure = new FailureCase(spec, PutSeen.InvariantName, log);
+
+        var traced = failure.Run(new RunOptions { Trace = true, Observers = PutIsABug });
+
+        Assert.Equal(traced.Failure!.TraceLine, RunSize.Of(failure, PutIsABug).TraceLines);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"spec\":{\"scenario\":\"http\",\"seed\":\"1\",\"set\":{}},\"choices\":[]}")]
