@@ -24,15 +24,15 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
 
     public ClientScript Draw(ChoiceStream client, string name)
     {
-        var count = 1 + (int)client.Choose("requests", plan.Count(Knobs.Requests));
+        var count = 1 + (int)client.Choose(ClientDecisions.Requests, plan.Count(Knobs.Requests));
         var steps = new List<ScriptStep>(count);
         for (var i = 0; i < count; i++)
         {
             steps.Add(DrawStep(client, $"{name}.{i + 1}"));
         }
 
-        var ending = client.Chance("half-close", plan.Chance(Knobs.HalfClose)) ? ClientEnding.HalfCloseEarly
-            : client.Chance("stay-open", 0.2) ? ClientEnding.StayOpen
+        var ending = client.Chance(ClientDecisions.HalfClose, plan.Chance(Knobs.HalfClose)) ? ClientEnding.HalfCloseEarly
+            : client.Chance(ClientDecisions.StayOpen, 0.2) ? ClientEnding.StayOpen
             : ClientEnding.Close;
         return new ClientScript(steps, ending, DrawDisruption(client, steps), client.Choose("start", 20_000));
     }
@@ -114,12 +114,12 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
 
     private SimApp DrawApp(ChoiceStream client)
     {
-        if (client.Chance("app-fault", plan.Chance(Knobs.AppFaults)))
+        if (client.Chance(ClientDecisions.AppFault, plan.Chance(Knobs.AppFaults)))
         {
-            return client.Pick("app", _faulty);
+            return client.Pick(ClientDecisions.App, _faulty);
         }
 
-        return client.Chance("slow", plan.Chance(Knobs.SlowApps)) ? client.Pick("app", _slow) : client.Pick("app", _steady);
+        return client.Chance(ClientDecisions.Slow, plan.Chance(Knobs.SlowApps)) ? client.Pick(ClientDecisions.App, _slow) : client.Pick(ClientDecisions.App, _steady);
     }
 
     /// <summary>An idle stretch before the request or inside its head, short of its timeout or past it.</summary>
@@ -142,7 +142,7 @@ public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes s
     /// <summary>Where the client breaks off, if it does: a reset, or a half-close inside a request.</summary>
     private Disruption? DrawDisruption(ChoiceStream client, List<ScriptStep> steps)
     {
-        var exchange = (int)client.Choose("disrupt.exchange", steps.Count);
+        var exchange = (int)client.Choose(ClientDecisions.Exchange, steps.Count);
         var wire = steps[exchange].Request.Head.Length + steps[exchange].Request.BodyWire.Length;
         if (client.Chance("reset", plan.Chance(Knobs.ClientReset)))
         {
