@@ -22,9 +22,9 @@ public sealed record ServeSettings(int? PortFlag, int? ThreadsFlag, string? Root
     public ServeSettings Over(IConfiguration section) => this with
     {
         Address = PortableAddress(section["Address"]),
-        Port = PortFlag ?? Number(section, "Port", 5000),
-        Threads = ThreadsFlag ?? Number(section, "Threads", Environment.ProcessorCount),
-        Root = RootFlag ?? section["Root"],
+        Port = PortFlag ?? Number(section, "Port", 5000, 0, 65535),
+        Threads = ThreadsFlag ?? Number(section, "Threads", Environment.ProcessorCount, 1, 256),
+        Root = RootFlag ?? ExistingFolder(section, "Root"),
         Limits = LimitsFrom(section.GetSection("Limits")),
     };
 
@@ -65,8 +65,14 @@ public sealed record ServeSettings(int? PortFlag, int? ThreadsFlag, string? Root
         : IPAddress.TryParse(value, out var address) ? address
         : throw new InvalidOperationException($"Configuration Testbed:Address is not an IP address: '{value}'");
 
-    private static int Number(IConfiguration section, string key, int fallback) =>
+    /// <summary>The same ranges as the flags': a configured value is checked as strictly as a typed one.</summary>
+    private static int Number(IConfiguration section, string key, int fallback, int min, int max) =>
         section[key] is not { } text ? fallback
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-        : throw new InvalidOperationException($"Configuration Testbed:{key} is not a whole number: '{text}'");
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
+        : throw new InvalidOperationException($"Configuration Testbed:{key} is not a whole number between {min} and {max}: '{text}'");
+
+    private static string? ExistingFolder(IConfiguration section, string key) =>
+        section[key] is not { } path ? null
+        : Directory.Exists(path) ? Path.GetFullPath(path)
+        : throw new InvalidOperationException($"Configuration Testbed:{key}: directory not found: {Path.GetFullPath(path)}");
 }

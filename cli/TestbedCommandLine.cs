@@ -27,6 +27,14 @@ public static class TestbedCommandLine
             SnapshotsCommand.Create(),
         };
 
+        var commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+        if (args.Length == 0 || (!args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0])))
+        {
+            await error.WriteLineAsync(args.Length == 0 ? $"testbed: no command given; the commands are {commands} (testbed --help says more)"
+                : $"testbed: unknown command '{args[0]}'; the commands are {commands} (testbed --help says more)");
+            return UsageError;
+        }
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -78,16 +78,21 @@ public sealed partial class ServeProcessSpecs
             "a connection under the limit to be served");
     }
 
-    [Fact]
-    public async Task A_bad_limit_in_configuration_is_one_line_naming_its_key_and_exit_2()
+    [Theory]
+    [InlineData("TESTBED__LIMITS__MINRESPONSEDATARATE", "fast", "Testbed:Limits:MinResponseDataRate")]
+    [InlineData("TESTBED__PORT", "70000", "Testbed:Port")]
+    [InlineData("TESTBED__THREADS", "0", "Testbed:Threads")]
+    [InlineData("TESTBED__ROOT", "/nonexistent/site", "Testbed:Root")]
+    [InlineData("TESTBED__ADDRESS", "localhost:80", "Testbed:Address")]
+    public async Task A_bad_value_in_configuration_is_one_line_naming_its_key_and_exit_2(string variable, string value, string key)
     {
-        var bad = new Dictionary<string, string> { ["TESTBED__LIMITS__MINRESPONSEDATARATE"] = "fast" };
-        await using var serve = ServeProcess.Launch(null, bad, "--threads", "1");
+        var bad = new Dictionary<string, string> { [variable] = value };
+        await using var serve = ServeProcess.Launch(null, bad, variable == "TESTBED__THREADS" ? Array.Empty<string>() : new[] { "--threads", "1" });
         var exit = await serve.WaitForExitAsync();
 
         Assert.Equal(2, exit.Code);
         var line = Assert.Single(serve.Errors);
-        Assert.Contains("Testbed:Limits:MinResponseDataRate", line, StringComparison.Ordinal);
+        Assert.Contains(key, line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -236,8 +241,8 @@ public sealed partial class ServeProcessSpecs
                 start.Environment[name] = value;
             }
 
-            // An ephemeral port unless the spec names one; the real port is read from the log.
-            foreach (var arg in args.Contains("--port") ? args : [.. args, "--port", "0"])
+            // An ephemeral port unless the spec names one, by flag or configuration; the real port is read from the log.
+            foreach (var arg in args.Contains("--port") || environment.ContainsKey("TESTBED__PORT") ? args : [.. args, "--port", "0"])
             {
                 start.ArgumentList.Add(arg);
             }
