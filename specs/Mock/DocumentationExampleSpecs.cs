@@ -4,9 +4,20 @@ using Testbed.Transports.Mock.Network;
 
 namespace Testbed.Specs.Mock;
 
-/// <summary>The example in docs/simulation.md, kept true by running it.</summary>
+/// <summary>The examples in docs/simulation.md and the README, kept true by running them.</summary>
 public sealed class DocumentationExampleSpecs
 {
+    [Fact]
+    public void The_summary_line_the_README_shows_for_seed_3_is_the_one_it_prints()
+    {
+        var readme = File.ReadAllLines(Path.Combine(Testbed.Specs.Support.RepositoryRoot.Path, "README.md"));
+        var shown = readme[Array.IndexOf(readme, "$ scripts/testbed simulate --seed 3") + 1];
+
+        var result = Testbed.Simulator.Runs.Runner.Run(new Testbed.Simulator.Runs.RunSpec("http", 3), new Testbed.Simulator.Runs.RunOptions { Trace = true });
+
+        Assert.Equal(result.Summary(), shown);
+    }
+
     [Fact]
     public void The_spec_written_in_the_simulation_guide_passes()
     {
