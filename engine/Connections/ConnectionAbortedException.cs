@@ -1,4 +1,4 @@
 namespace Testbed.Engine.Connections;
 
 /// <summary>The connection was torn down; request body reads fail with this.</summary>
-internal sealed class ConnectionAbortedException(string reason) : IOException(reason);
+public sealed class ConnectionAbortedException(string reason) : IOException(reason);
