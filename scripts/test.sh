@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds with warnings as errors, proves the determinism
-# guard bites, runs every spec with coverage, and ends with one "N passed, N failed" line.
+# guard and the public-surface fence bite, runs every spec with coverage, and ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh --test
 
 dotnet build Testbed.sln -c Release -nologo -v q
 scripts/check-banned-api.sh
+scripts/check-public-api.sh
 
 results="$PWD/artifacts/test-results"
 rm -rf "$results"
