@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds with warnings as errors, proves the determinism
-# guard bites, runs every spec with coverage, turns the coverage into HTML (artifacts/coverage/index.html)
-# with one summary line, and ends with one "N passed, N failed" line.
+# guard and the public-surface fence bite, runs every spec with coverage, turns the coverage into HTML
+# (artifacts/coverage/index.html) with one summary line, and ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh --test
@@ -10,6 +10,7 @@ dotnet tool restore >/dev/null
 
 dotnet build Testbed.sln -c Release -nologo -v q
 scripts/check-banned-api.sh
+scripts/check-public-api.sh
 
 results="$PWD/artifacts/test-results"
 rm -rf "$results"

@@ -9,7 +9,7 @@ namespace Testbed.Engine.Connections;
 /// One accepted socket: it owns the handle, the input and output sides and the frame that serves requests,
 /// and it runs the end-of-connection state machine Open → Shutdown → Disconnected, each step at most once.
 /// </summary>
-public sealed class Connection : IInputEvents, IOutputEvents
+internal sealed class Connection : IInputEvents, IOutputEvents
 {
     /// <summary>How long a connection reads and discards after its FIN before it closes.</summary>
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);

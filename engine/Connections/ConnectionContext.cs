@@ -5,7 +5,7 @@ using Testbed.Engine.Infrastructure;
 namespace Testbed.Engine.Connections;
 
 /// <summary>What every connection on a server shares: the app, limits, time, memory and logging.</summary>
-public sealed class ConnectionContext(
+internal sealed class ConnectionContext(
     RequestDelegate application,
     ServerLimits limits,
     TimeProvider time,

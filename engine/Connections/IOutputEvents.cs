@@ -1,7 +1,7 @@
 namespace Testbed.Engine.Connections;
 
 /// <summary>What <see cref="SocketOutput"/> tells its connection, always on the loop thread.</summary>
-public interface IOutputEvents
+internal interface IOutputEvents
 {
     /// <summary>A write failed with a libuv status; the connection must abort.</summary>
     void OnWriteFailed(int status);

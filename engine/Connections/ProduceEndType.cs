@@ -1,7 +1,7 @@
 namespace Testbed.Engine.Connections;
 
 /// <summary>How a response ends the connection's current use.</summary>
-public enum ProduceEndType
+internal enum ProduceEndType
 {
     /// <summary>The connection stays open for the next request.</summary>
     ConnectionKeepAlive,

@@ -9,7 +9,7 @@ namespace Testbed.Engine.Connections;
 /// When the unread bytes reach MaxRequestBufferSize the pipe's writer pauses and reading stops; it resumes
 /// (on the loop thread) once the reader has consumed below the limit.
 /// </summary>
-public sealed class SocketInput
+internal sealed class SocketInput
 {
     private readonly LoopThread _thread;
     private readonly UvStreamHandle _socket;

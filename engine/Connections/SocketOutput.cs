@@ -15,7 +15,7 @@ namespace Testbed.Engine.Connections;
 /// their bytes still count for the writes after them. Pending bytes are coalesced into one multi-buffer
 /// <c>uv_write</c>, with at most <see cref="MaxWritesInFlight"/> outstanding.
 /// </remarks>
-public sealed class SocketOutput
+internal sealed class SocketOutput
 {
     public const int MaxWritesInFlight = 3;
     private const int MaxBuffersPerWrite = 256;

@@ -1,7 +1,7 @@
 namespace Testbed.Engine.Http;
 
 /// <summary>Formats the chunk-size line that precedes each chunk of a chunked response.</summary>
-public static class ChunkPrefix
+internal static class ChunkPrefix
 {
     /// <summary>Writes the size in hex followed by CRLF; returns the bytes written (at most 18).</summary>
     public static int Format(int size, Span<byte> destination)

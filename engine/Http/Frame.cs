@@ -9,7 +9,7 @@ namespace Testbed.Engine.Http;
 /// Serves the requests of one connection in order: read a head, run the app, finish the response, and
 /// either keep the connection for the next (pipelined) request or end it. Runs on the scheduler.
 /// </summary>
-public sealed class Frame
+internal sealed class Frame
 {
     private static readonly byte[] ContinueBytes = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
 

@@ -1,7 +1,7 @@
 namespace Testbed.Engine.Http;
 
 /// <summary>Standard reason phrases (RFC 9110 §15).</summary>
-public static class ReasonPhrases
+internal static class ReasonPhrases
 {
     private static readonly Dictionary<int, string> Phrases = new()
     {

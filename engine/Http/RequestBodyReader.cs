@@ -11,7 +11,7 @@ namespace Testbed.Engine.Http;
 /// MaxRequestBodySize and, through its timer, MinRequestBodyDataRate. The first read that would have to wait
 /// sends <c>100 Continue</c> when due.
 /// </summary>
-public sealed class RequestBodyReader
+internal sealed class RequestBodyReader
 {
     private readonly PipeReader _input;
     private readonly Func<Task> _sendContinue;

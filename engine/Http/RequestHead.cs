@@ -4,7 +4,7 @@ namespace Testbed.Engine.Http;
 /// A parsed and validated request line and header section, with the message framing already decided
 /// (RFC 9112 §6): the rest of the engine never re-reads framing headers.
 /// </summary>
-public sealed class RequestHead
+internal sealed class RequestHead
 {
     public required string Method { get; init; }
 

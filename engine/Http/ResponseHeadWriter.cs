@@ -5,7 +5,7 @@ using Testbed.Engine.Connections;
 namespace Testbed.Engine.Http;
 
 /// <summary>Serialises a status line and header section (RFC 9112 §4, §5).</summary>
-public static class ResponseHeadWriter
+internal static class ResponseHeadWriter
 {
     /// <summary>tchar (RFC 9110 §5.6.2).</summary>
     private static readonly SearchValues<char> TokenChars =

@@ -9,7 +9,7 @@ namespace Testbed.Engine.Http;
 /// when the response starts (RFC 9112 §6.3), chunks automatically when the length is unknown, suppresses
 /// bodies that must not exist, and enforces a declared Content-Length.
 /// </summary>
-public sealed class ResponseProducer(Connection connection, ConnectionContext context)
+internal sealed class ResponseProducer(Connection connection, ConnectionContext context)
 {
     private static readonly byte[] ChunkTerminator = "0\r\n\r\n"u8.ToArray();
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Testbed.Engine.Infrastructure;
 
 /// <summary>The IMF-fixdate for the Date header (RFC 9110 §5.6.7), re-formatted at most once per second.</summary>
-public sealed class DateHeaderCache(TimeProvider time)
+internal sealed class DateHeaderCache(TimeProvider time)
 {
     private (long Second, string Value) _cached = (long.MinValue, string.Empty);
 

@@ -18,4 +18,4 @@ public static class Invariant
 }
 
 /// <summary>Thrown when an engine invariant does not hold.</summary>
-public sealed class InvariantException(string expression) : Exception($"Invariant failed: {expression}");
+internal sealed class InvariantException(string expression) : Exception($"Invariant failed: {expression}");

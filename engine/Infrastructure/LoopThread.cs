@@ -7,7 +7,7 @@ namespace Testbed.Engine.Infrastructure;
 /// One libuv loop and the thread that owns it: a Post queue woken by an async handle, and a heartbeat timer
 /// that drives timeouts. Work reaches the loop only through <see cref="Post"/>.
 /// </summary>
-public sealed class LoopThread
+internal sealed class LoopThread
 {
     /// <summary>Bound on work items run per wake-up, so a flood of posts cannot starve I/O callbacks.</summary>
     private const int MaxWorkPerWake = 4096;

@@ -9,7 +9,7 @@ namespace Testbed.Engine.Infrastructure;
 /// One block of a pinned slab. Its memory never moves, so <see cref="Pin"/> is free and the block's
 /// address can go straight into a <c>uv_buf_t</c>. Dispose returns it to the pool exactly once.
 /// </summary>
-public sealed class PoolBlock : MemoryManager<byte>
+internal sealed class PoolBlock : MemoryManager<byte>
 {
     private readonly SlabMemoryPool _pool;
     private readonly byte[] _slab;

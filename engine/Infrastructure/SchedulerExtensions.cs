@@ -4,7 +4,7 @@ namespace Testbed.Engine.Infrastructure;
 /// Completing a task from a loop thread would run its awaiters inline on the loop. These helpers complete
 /// through the scheduler instead, so continuations land where app code belongs, deterministically.
 /// </summary>
-public static class SchedulerExtensions
+internal static class SchedulerExtensions
 {
     public static void SetResultLater(this IScheduler scheduler, TaskCompletionSource completion) =>
         scheduler.Schedule(static s => ((TaskCompletionSource)s!).TrySetResult(), completion);

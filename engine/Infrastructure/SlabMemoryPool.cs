@@ -30,7 +30,7 @@ public sealed class SlabMemoryPool : MemoryPool<byte>
     /// <summary>Rents one block. Requests larger than a block get a block anyway, as MemoryPool allows.</summary>
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1) => RentBlock();
 
-    public PoolBlock RentBlock()
+    internal PoolBlock RentBlock()
     {
         // Counted before taking a block, and Dispose marks the pool before reading the count: a rent that races
         // Dispose either stops Dispose handing the slabs on, or sees the mark and takes the lock Dispose holds.

@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Apps;
 /// names, and records every call with the run, so a call that never ends or a write that never completes is seen.
 /// An unknown path gets 404.
 /// </summary>
-public sealed class AppRouter(RunContext run, IReadOnlyList<SimApp> apps)
+internal sealed class AppRouter(RunContext run, IReadOnlyList<SimApp> apps)
 {
     /// <summary>Every app the default scenario draws from.</summary>
     public static IReadOnlyList<SimApp> Standard { get; } =

@@ -11,7 +11,7 @@ namespace Testbed.Simulator.Apps;
 /// producer queueing output), so several can wait on the budget at once; gap=US spaces them by that many
 /// microseconds of virtual time, about a write's latency, so they reach the socket in several uv_writes.
 /// </summary>
-public sealed class BytesApp : SimApp
+internal sealed class BytesApp : SimApp
 {
     private const int MaxSpacedWrites = 32;
 

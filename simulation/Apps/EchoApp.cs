@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Apps;
 /// Content-Length; <c>stream</c> writes each read back as it arrives, so the length is unknown (chunked, or
 /// close-delimited to HTTP/1.0) and both directions' backpressure meet.
 /// </summary>
-public sealed class EchoApp : SimApp
+internal sealed class EchoApp : SimApp
 {
     public override string Path => "/echo";
 

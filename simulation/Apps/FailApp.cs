@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Apps;
 /// engine answers 500 and keeps the connection); <c>after</c> writes N bytes, then throws (the engine must abort:
 /// the response was promised and cannot be finished).
 /// </summary>
-public sealed class FailApp : SimApp
+internal sealed class FailApp : SimApp
 {
     public override string Path => "/fail";
 

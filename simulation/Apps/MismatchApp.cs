@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Apps;
 /// engine aborts once the app returns; more and the write that passes D throws, and the engine aborts; none at
 /// all and the engine answers 500 in its place.
 /// </summary>
-public sealed class MismatchApp : SimApp
+internal sealed class MismatchApp : SimApp
 {
     public override string Path => "/mismatch";
 

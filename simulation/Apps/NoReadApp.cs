@@ -7,7 +7,7 @@ namespace Testbed.Simulator.Apps;
 /// <c>/noread?n=N</c>: answers N bytes with a Content-Length and never reads the request body, which the engine
 /// must then drain (or, while a client still waits for 100 Continue, close the connection instead).
 /// </summary>
-public sealed class NoReadApp : SimApp
+internal sealed class NoReadApp : SimApp
 {
     public override string Path => "/noread";
 

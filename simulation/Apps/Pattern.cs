@@ -4,7 +4,7 @@ namespace Testbed.Simulator.Apps;
 /// The bytes apps write: a function of the offset in the body, so a client can check any stretch without a copy.
 /// It runs through every byte value, CR and LF included, so a framing bug cannot hide in friendly text.
 /// </summary>
-public static class Pattern
+internal static class Pattern
 {
     public static byte At(long offset) => (byte)((offset * 31) + 17 + (offset >> 8));
 

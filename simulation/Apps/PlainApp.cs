@@ -5,7 +5,7 @@ using Testbed.Transports.Mock.Choices;
 namespace Testbed.Simulator.Apps;
 
 /// <summary><c>/plain</c>: TechEmpower's plaintext, with a Content-Length, after reading any body.</summary>
-public sealed class PlainApp : SimApp
+internal sealed class PlainApp : SimApp
 {
     private static readonly byte[] Text = Encoding.ASCII.GetBytes("Hello, World!");
 

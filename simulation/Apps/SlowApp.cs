@@ -7,7 +7,7 @@ namespace Testbed.Simulator.Apps;
 /// <c>/slow?ms=D&amp;n=N&amp;len=0|1&amp;between=0|1</c>: waits D ms of virtual time before answering N bytes
 /// (in two writes, D ms apart when between=1), as an app awaiting a database would.
 /// </summary>
-public sealed class SlowApp : SimApp
+internal sealed class SlowApp : SimApp
 {
     public override string Path => "/slow";
 

@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Apps;
 /// registration just before the head goes out; the later-registered one waits D ms of virtual time first. The
 /// order shows in the <c>X-Starting</c> field.
 /// </summary>
-public sealed class StartingApp : SimApp
+internal sealed class StartingApp : SimApp
 {
     public override string Path => "/starting";
 

@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Apps;
 /// Content-Length when len=1), and watches RequestAborted: once the connection is torn down it stops, short of
 /// its length, as a well-behaved long-polling app does. That is the abort's doing, never an app bug to log.
 /// </summary>
-public sealed class WatchApp : SimApp
+internal sealed class WatchApp : SimApp
 {
     public override string Path => "/watch";
 

@@ -6,7 +6,7 @@ namespace Testbed.Simulator.Clients;
 /// its app's, the script's ending begins with the half-close or stay-open draw, and a disruption names the index
 /// of the request it falls in. Rename one here and both sides follow.
 /// </summary>
-public static class ClientDecisions
+internal static class ClientDecisions
 {
     public const string Requests = "requests";
 

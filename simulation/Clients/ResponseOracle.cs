@@ -7,7 +7,7 @@ namespace Testbed.Simulator.Clients;
 /// The second half of a client's oracle: what the engine makes of an app's answer. Written from RFC 9112 and the
 /// decisions the engine documents, not from the engine's code, so the two can disagree and a run will say so.
 /// </summary>
-public static class ResponseOracle
+internal static class ResponseOracle
 {
     public static ExpectedResponse Expect(RequestPlan request, ServerLimits limits)
     {

@@ -31,7 +31,7 @@ public sealed record ParsedResponse(int Status, IReadOnlyList<KeyValuePair<strin
 /// A client's incremental HTTP/1.1 response parser: Content-Length and chunked bodies, and no body for
 /// 1xx, 204, 304 and answers to HEAD. Strict: anything malformed throws, since the server must never send it.
 /// </summary>
-public static class ResponseReader
+internal static class ResponseReader
 {
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
 

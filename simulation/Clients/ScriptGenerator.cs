@@ -10,7 +10,7 @@ namespace Testbed.Simulator.Clients;
 /// client and app knobs, and sizes for responses and for request bodies: each request's app, method, version, body and framing, its malformation, idle stretches
 /// and pipelining, and where the client breaks off. Everything is drawn before the client connects.
 /// </summary>
-public sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes sizes, Sizes bodies, IReadOnlyList<SimApp> apps)
+internal sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes sizes, Sizes bodies, IReadOnlyList<SimApp> apps)
 {
     private static readonly long[] ContinueWaits = [1_000, 50_000, 1_000_000, 3_000_000];
 

@@ -6,7 +6,7 @@ using Testbed.Transports.Mock;
 namespace Testbed.Simulator.Faults;
 
 /// <summary>Puts a plan's world knobs into effect: the mock's faults and the server's options, for each knob the plan uses.</summary>
-public static class WorldPlan
+internal static class WorldPlan
 {
     /// <summary>The statuses an injected write failure completes with.</summary>
     public static readonly IReadOnlyList<int> WriteFailureStatuses = [UvStatus.ECONNRESET, UvStatus.EPIPE, UvStatus.ECANCELED];

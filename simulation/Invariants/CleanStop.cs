@@ -10,7 +10,7 @@ namespace Testbed.Simulator.Invariants;
 /// that was idle when the stop began (no request in flight, nothing its client still waits for) gets its FIN at
 /// once; only what is still busy, or still lingering, when ShutdownTimeout runs out may be aborted.
 /// </summary>
-public sealed class CleanStop : InvariantChecker
+internal sealed class CleanStop : InvariantChecker
 {
     public override string Name => "clean-stop";
 

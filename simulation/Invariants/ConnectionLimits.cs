@@ -9,7 +9,7 @@ namespace Testbed.Simulator.Invariants;
 /// kernel refuses must meet a shortage no older than a heartbeat and the latest a timer fires: the listener
 /// reopens at the first heartbeat after the shortage ends, so a refusal later than that means it never did.
 /// </summary>
-public sealed class ConnectionLimits : InvariantChecker
+internal sealed class ConnectionLimits : InvariantChecker
 {
     // The next heartbeat, the latest a late timer fires (1.5 s), and a little for the network.
     private const long ReopenMicros = 1_000_000 + 1_500_000 + 100_000;

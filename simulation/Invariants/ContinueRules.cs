@@ -6,7 +6,7 @@ namespace Testbed.Simulator.Invariants;
 /// <c>continue-rules</c>: 100 Continue goes only to an HTTP/1.1 request that asked for it with Expect, at most once,
 /// and no other 1xx is sent at all (RFC 9110 §10.1.1, RFC 9112 §9.3).
 /// </summary>
-public sealed class ContinueRules : InvariantChecker
+internal sealed class ContinueRules : InvariantChecker
 {
     public override string Name => "continue-rules";
 

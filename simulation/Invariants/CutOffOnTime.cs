@@ -12,7 +12,7 @@ namespace Testbed.Simulator.Invariants;
 /// goes quiet or trickles gets its 408 (or, with the response begun, its abort) within the rate's allowance for
 /// the bytes it sent first, plus the same slack (and a trickle's interval). Slow heads are <c>timeouts-on-time</c>'s and liveness's.
 /// </summary>
-public sealed class CutOffOnTime : InvariantChecker
+internal sealed class CutOffOnTime : InvariantChecker
 {
     // The next heartbeat after the deadline, and the latest a late timer fires (1.5 s), and a little for the network.
     private const long SlackMicros = 1_000_000 + 1_500_000 + 100_000;

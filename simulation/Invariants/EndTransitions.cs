@@ -5,7 +5,7 @@ namespace Testbed.Simulator.Invariants;
 /// output) → Disconnected (close after the output), or straight to Disconnected, and Aborted (close now, the
 /// output dropped) from any of them, once. A step taken twice sends a second FIN or closes a closed socket.
 /// </summary>
-public sealed class EndTransitions : InvariantChecker
+internal sealed class EndTransitions : InvariantChecker
 {
     private static readonly HashSet<(string From, string To)> Allowed =
     [

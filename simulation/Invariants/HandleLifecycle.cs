@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Invariants;
 /// uv_close and one uv_shutdown per handle, no write after shutdown, no read_start twice or after EOF, no accept
 /// without a connection, and no callback ever reaches a handle after its close callback.
 /// </summary>
-public sealed class HandleLifecycle : InvariantChecker
+internal sealed class HandleLifecycle : InvariantChecker
 {
     private readonly HashSet<UvHandle> _closed = new(ReferenceEqualityComparer.Instance);
 

@@ -7,7 +7,7 @@ namespace Testbed.Simulator.Invariants;
 /// further read arrives until the frame has consumed below the limit; then reading starts again at once. An engine
 /// that ignores the pause buffers a fast client's bytes without bound.
 /// </summary>
-public sealed class InputBackpressure : InvariantChecker
+internal sealed class InputBackpressure : InvariantChecker
 {
     private readonly HashSet<long> _paused = [];
     private readonly HashSet<long> _resuming = [];

@@ -5,7 +5,7 @@ namespace Testbed.Simulator.Invariants;
 /// a run: <see cref="UnhandledException"/>, <see cref="ThreadEscape"/>, <see cref="WorldRule"/> and
 /// <see cref="DriverError"/>.
 /// </summary>
-public static class InvariantCatalog
+internal static class InvariantCatalog
 {
     /// <summary>An exception escaped from engine code into the transport: a libuv callback or a scheduler work item.</summary>
     public const string UnhandledException = "unhandled-exception";

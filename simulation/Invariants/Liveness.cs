@@ -10,7 +10,7 @@ namespace Testbed.Simulator.Invariants;
 /// a bounded virtual time. A connection whose read failed (the peer reset it) is closed at once, not left for a
 /// timeout to find. A run that does not settle is a violation that says what is stuck, never a hang.
 /// </summary>
-public sealed class Liveness : InvariantChecker
+internal sealed class Liveness : InvariantChecker
 {
     public const string InvariantName = "liveness";
 

@@ -7,7 +7,7 @@ namespace Testbed.Simulator.Invariants;
 /// connection closes for a reason the run can name. No bytes arrive that no request accounts for, and nothing
 /// follows a response that said it was the last.
 /// </summary>
-public sealed class OneResponsePerRequest : InvariantChecker
+internal sealed class OneResponsePerRequest : InvariantChecker
 {
     public override string Name => "one-response-per-request";
 

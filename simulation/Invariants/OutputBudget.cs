@@ -9,7 +9,7 @@ namespace Testbed.Simulator.Invariants;
 /// released. Releasing every waiter at once when one write completes breaks it (libuv-era Kestrel #356): each
 /// released waiter's bytes count against the budget for the next.
 /// </summary>
-public sealed class OutputBudget : InvariantChecker
+internal sealed class OutputBudget : InvariantChecker
 {
     private readonly Dictionary<SimConnection, long> _flushed = new(ReferenceEqualityComparer.Instance);
 

@@ -5,7 +5,7 @@ namespace Testbed.Simulator.Invariants;
 /// back: read buffers, output blocks, write batches. A block kept is a leak that a long-running server pays for
 /// on every connection that takes that path.
 /// </summary>
-public sealed class PoolBlocksReturned : InvariantChecker
+internal sealed class PoolBlocksReturned : InvariantChecker
 {
     public override string Name => "pool-blocks-returned";
 

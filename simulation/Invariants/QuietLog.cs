@@ -11,7 +11,7 @@ namespace Testbed.Simulator.Invariants;
 /// or accepts paused because the world ran out of descriptors (an accept fault of EMFILE or ENFILE, or the
 /// descriptor limit reached).
 /// </summary>
-public sealed class QuietLog : InvariantChecker
+internal sealed class QuietLog : InvariantChecker
 {
     // EngineLog's ids for an app's own fault, for a failed accept, and for accepts paused out of descriptors.
     private const int ApplicationError = 22;

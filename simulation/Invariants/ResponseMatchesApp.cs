@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Invariants;
 /// clock, and the body byte for byte. A response may be cut short only by an abort that something in the run
 /// explains, and then what arrived is a prefix of what the app wrote.
 /// </summary>
-public sealed class ResponseMatchesApp : InvariantChecker
+internal sealed class ResponseMatchesApp : InvariantChecker
 {
     public const string InvariantName = "response-matches-app";
 

@@ -12,7 +12,7 @@ namespace Testbed.Simulator.Invariants;
 /// the last grace period must keep up with the rate. A connection the rule condemns must be aborted as
 /// ResponseTooSlow at that very heartbeat, and no other connection may be.
 /// </summary>
-public sealed class ResponseRate : InvariantChecker
+internal sealed class ResponseRate : InvariantChecker
 {
     private readonly Dictionary<SimConnection, long> _submitted = [];
     private readonly Dictionary<long, Queue<(long At, long Taken)>> _stalls = [];

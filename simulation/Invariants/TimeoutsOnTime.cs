@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Invariants;
 /// idle for KeepAliveTimeout since its last request ended, and a 408 comes only once RequestHeadersTimeout has
 /// passed since the head's first byte arrived. (That a timeout fires at all is liveness.)
 /// </summary>
-public sealed class TimeoutsOnTime : InvariantChecker
+internal sealed class TimeoutsOnTime : InvariantChecker
 {
     private readonly Dictionary<long, long> _headStarted = [];
 

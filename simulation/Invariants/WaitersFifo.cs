@@ -6,7 +6,7 @@ namespace Testbed.Simulator.Invariants;
 /// <c>waiters-fifo</c>: writes held back by the budget complete in the order they were made, and no later write
 /// completes at once while an earlier one still waits: an app's writes are a stream, not a set.
 /// </summary>
-public sealed class WaitersFifo : InvariantChecker
+internal sealed class WaitersFifo : InvariantChecker
 {
     private readonly Dictionary<long, Queue<long>> _waiting = [];
 

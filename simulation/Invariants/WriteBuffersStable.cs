@@ -7,7 +7,7 @@ namespace Testbed.Simulator.Invariants;
 /// time before then, so a pool block reused too early sends another response's bytes. The mock compares every
 /// write's buffers at completion with the copy it took at submission.
 /// </summary>
-public sealed class WriteBuffersStable : InvariantChecker
+internal sealed class WriteBuffersStable : InvariantChecker
 {
     public override string Name => "write-buffers-stable";
 

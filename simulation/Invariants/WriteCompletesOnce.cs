@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Invariants;
 /// catching up or by an abort, and every write an app awaited completed by the end of the run. A waiter the
 /// engine forgets (on a write error, say) leaves its app hanging forever.
 /// </summary>
-public sealed class WriteCompletesOnce : InvariantChecker
+internal sealed class WriteCompletesOnce : InvariantChecker
 {
     private readonly Dictionary<long, List<long>> _waiting = [];
 

@@ -7,7 +7,7 @@ namespace Testbed.Simulator.Invariants;
 /// the rest of the output waits, coalesced, for one of them to complete. The bound is the design's, written here
 /// rather than read from the engine, so an engine that changes it is caught.
 /// </summary>
-public sealed class WritesInFlight : InvariantChecker
+internal sealed class WritesInFlight : InvariantChecker
 {
     public const int Bound = 3;
 

@@ -8,7 +8,7 @@ using Testbed.Transports.Mock.Observation;
 namespace Testbed.Simulator.Runs;
 
 /// <summary>Records which <see cref="Coverage"/> rows one run reached.</summary>
-public sealed class CoverageRecorder : RunObserver
+internal sealed class CoverageRecorder : RunObserver
 {
     private readonly HashSet<string> _reached = [];
     private int _requestsInFlight;

@@ -14,9 +14,11 @@ namespace Testbed.Simulator.Runs;
 public static class Runner
 {
     /// <summary>Runs <paramref name="spec"/>. A broken invariant is a failed result, not an exception; a bad spec throws <see cref="ArgumentException"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "A catalog scenario or one of one's own, each with the same optional options: no call is ambiguous, and the pair ships together.")]
     public static RunResult Run(RunSpec spec, RunOptions? options = null) => Run(Resolve(spec), spec, options);
 
     /// <summary>Runs <paramref name="spec"/> on a scenario of one's own (not in <see cref="ScenarioCatalog"/>), which the spec names.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "A catalog scenario or one of one's own, each with the same optional options: no call is ambiguous, and the pair ships together.")]
     public static RunResult Run(Scenario scenario, RunSpec spec, RunOptions? options = null)
     {
         options ??= new RunOptions();

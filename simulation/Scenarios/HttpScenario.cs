@@ -11,7 +11,7 @@ namespace Testbed.Simulator.Scenarios;
 /// limits and timeouts each seed draws for itself (swarm testing). Traffic runs under faults, with a graceful
 /// stop in the middle of it when the plan says so; then faults stop, the run must settle, and the server stops.
 /// </summary>
-public sealed class HttpScenario : Scenario
+internal sealed class HttpScenario : Scenario
 {
     private const int BodyCap = 300_000;
 

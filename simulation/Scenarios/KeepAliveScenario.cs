@@ -12,7 +12,7 @@ namespace Testbed.Simulator.Scenarios;
 /// <c>bytes</c>-byte response, then half-close; no faults. Every body is checked where it lies, so a long run
 /// keeps no more than one response per connection. The benchmark and the determinism specs run it.
 /// </summary>
-public sealed class KeepAliveScenario : Scenario
+internal sealed class KeepAliveScenario : Scenario
 {
     public override string Name => "keepalive";
 

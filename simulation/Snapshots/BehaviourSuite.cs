@@ -8,7 +8,7 @@ namespace Testbed.Simulator.Snapshots;
 /// client oddity off, and turns on only what it pins; limits and sizes are still drawn from its seed. Each
 /// seed is the first that reaches the case's coverage rows and passes.
 /// </summary>
-public static class BehaviourSuite
+internal static class BehaviourSuite
 {
     // Every fault and client oddity the http scenario would otherwise draw, off; one loop, no jitter.
     private static readonly string[] Quiet =

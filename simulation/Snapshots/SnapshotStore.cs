@@ -32,7 +32,7 @@ public sealed record SnapshotCheck(string Name, SnapshotStatus Status, string Ve
 }
 
 /// <summary>Thrown by <see cref="SnapshotStore.Verify"/>: any test framework reports it as the spec's failure.</summary>
-public sealed class SnapshotMismatchException(SnapshotCheck check) : Exception(check.Message)
+internal sealed class SnapshotMismatchException(SnapshotCheck check) : Exception(check.Message)
 {
     public SnapshotCheck Check { get; } = check;
 }

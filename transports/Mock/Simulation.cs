@@ -51,7 +51,7 @@ public sealed class Simulation
 
     public MockLibuv Libuv { get; }
 
-    public SimulationScheduler Scheduler { get; }
+    internal SimulationScheduler Scheduler { get; }
 
     public VirtualTimeProvider Time { get; }
 

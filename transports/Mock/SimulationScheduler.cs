@@ -8,7 +8,7 @@ namespace Testbed.Transports.Mock;
 /// The engine's <see cref="IScheduler"/> under simulation: app code and continuations are events on the virtual
 /// clock, FIFO unless <see cref="WorldFaults.SchedulerJitter"/> lets the <c>sched</c> stream reorder them.
 /// </summary>
-public sealed class SimulationScheduler : IScheduler
+internal sealed class SimulationScheduler : IScheduler
 {
     private readonly Simulation _simulation;
     private readonly Action<object?> _run;

@@ -59,7 +59,7 @@ public sealed class SimulationTrace
     }
 
     /// <summary>Records one event; the message is formatted only when the trace is enabled.</summary>
-    public void Add([InterpolatedStringHandlerArgument("")] ref TraceLineHandler line)
+    internal void Add([InterpolatedStringHandlerArgument("")] ref TraceLineHandler line)
     {
         if (!Enabled)
         {

@@ -8,7 +8,7 @@ namespace Testbed.Transports.Mock;
 /// trace records, and always in the invariant culture.
 /// </summary>
 [InterpolatedStringHandler]
-public ref struct TraceLineHandler
+internal ref struct TraceLineHandler
 {
     private DefaultInterpolatedStringHandler _inner;
 

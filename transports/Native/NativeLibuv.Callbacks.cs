@@ -10,7 +10,7 @@ namespace Testbed.Transports.Native;
 /// (in practice the process dies with no useful trace). So each catches, <see cref="Fault"/> records the first
 /// exception and stops the loop, and the loop thread rethrows it once uv_run has returned.
 /// </summary>
-public sealed unsafe partial class NativeLibuv
+internal sealed unsafe partial class NativeLibuv
 {
     [UnmanagedCallersOnly]
     private static void OnCloseCallback(nint native)

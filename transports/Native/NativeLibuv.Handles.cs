@@ -4,7 +4,7 @@ using static Testbed.Transports.Native.LibuvInterop;
 
 namespace Testbed.Transports.Native;
 
-public sealed unsafe partial class NativeLibuv
+internal sealed unsafe partial class NativeLibuv
 {
     private static readonly nuint AsyncSize = uv_handle_size(UV_ASYNC);
     private static readonly nuint TimerSize = uv_handle_size(UV_TIMER);

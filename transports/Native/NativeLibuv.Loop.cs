@@ -6,7 +6,7 @@ using static Testbed.Transports.Native.LibuvInterop;
 
 namespace Testbed.Transports.Native;
 
-public sealed unsafe partial class NativeLibuv
+internal sealed unsafe partial class NativeLibuv
 {
     private static readonly nuint LoopSize = uv_loop_size();
 

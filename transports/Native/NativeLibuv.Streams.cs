@@ -3,7 +3,7 @@ using static Testbed.Transports.Native.LibuvInterop;
 
 namespace Testbed.Transports.Native;
 
-public sealed unsafe partial class NativeLibuv
+internal sealed unsafe partial class NativeLibuv
 {
     private static readonly nuint WriteSize = uv_req_size(UV_WRITE);
     private static readonly nuint ShutdownSize = uv_req_size(UV_SHUTDOWN);

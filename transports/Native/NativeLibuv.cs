@@ -13,7 +13,7 @@ namespace Testbed.Transports.Native;
 /// Partial by concern: Loop (loop and loop thread), Handles (close, async, timer), Tcp, Streams (read, write,
 /// shutdown), Callbacks (the trampolines).
 /// </remarks>
-public sealed unsafe partial class NativeLibuv : ILibuv
+internal sealed unsafe partial class NativeLibuv : ILibuv
 {
     private readonly Action<string, Exception>? _onLoopThreadFault;
 

@@ -6,7 +6,7 @@ namespace Testbed.Transports.Native;
 /// The native host's <see cref="IScheduler"/>: the .NET thread pool. The engine is banned from the pool so the
 /// mock transport can run it deterministically; the native transport is where real concurrency is allowed in.
 /// </summary>
-public sealed class ThreadPoolScheduler : IScheduler
+internal sealed class ThreadPoolScheduler : IScheduler
 {
     public static ThreadPoolScheduler Instance { get; } = new();
 

@@ -24,7 +24,7 @@ namespace Testbed.Engine.Http.Parsing;
 /// After an exception the instance must not be used again.
 /// </para>
 /// </remarks>
-public sealed class ChunkedDecoder(ServerLimits limits)
+internal sealed class ChunkedDecoder(ServerLimits limits)
 {
     private State _state = State.SizeLine;
     private ChunkSizeLine _sizeLine;

@@ -10,7 +10,7 @@ namespace Testbed.Engine.Http.Parsing;
 /// bytes arrive, so the incomplete case validates what is there without allocating and builds strings only
 /// once the whole head is buffered.
 /// </summary>
-public static class RequestHeadParser
+internal static class RequestHeadParser
 {
     private const int Incomplete = -1;
 

@@ -19,7 +19,7 @@ namespace Testbed.Specs.Mock.Support;
 /// Nothing runs between two steps of a spec: an app call returns before the loop sees it, and a held uv_write
 /// completes only on <see cref="Complete"/>. So "not completed" is a fact, not a timeout.
 /// </remarks>
-public sealed class MockSocketOutputHarness
+internal sealed class MockSocketOutputHarness
 {
     public const long DefaultBudget = 64 * 1024;
     public const long ConnectionId = 1;

@@ -5,7 +5,7 @@ namespace Testbed.Transports.Mock.Choices;
 /// (<see cref="SeededChoices"/>). Written out rather than <see cref="System.Random"/> so a seed means the same
 /// draws on every .NET version.
 /// </summary>
-public sealed class Prng
+internal sealed class Prng
 {
     private ulong _s0;
     private ulong _s1;

@@ -27,7 +27,7 @@ public sealed class SimulatedServer
     public TestbedServer Server { get; }
 
     /// <summary>The engine's log; <see cref="TraceLoggerProvider.Problems"/> lists warnings and errors.</summary>
-    public TraceLoggerProvider Log { get; }
+    internal TraceLoggerProvider Log { get; }
 
     /// <summary>
     /// Builds the server on <paramref name="simulation"/>'s transport, scheduler and clock, and runs the

@@ -8,7 +8,7 @@ namespace Testbed.Transports.Mock.Hosting;
 /// stack traces that change with every build; endpoints masked: ports never reach the trace), Warning and
 /// above are kept so a spec can require none, and every entry that is enabled goes to the observers.
 /// </summary>
-public sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider, ILoggerFactory
+internal sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvider, ILoggerFactory
 {
     /// <summary>Every Warning, Error and Critical message, with its exception type.</summary>
     public List<string> Problems { get; } = [];

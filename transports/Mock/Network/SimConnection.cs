@@ -145,6 +145,7 @@ public sealed partial class SimConnection
     /// Sends bytes, cut into reads by <paramref name="fragmentation"/>; without one the network decides (whole,
     /// unless an injected fault cuts it). A connection the network broke drops what is sent.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Bytes or text, each with the same optional fragmentation: no call is ambiguous, and the pair ships together.")]
     public void Send(ReadOnlySpan<byte> data, Fragmentation? fragmentation = null)
     {
         _simulation.AssertOnSimulationThread("SimConnection.Send");
@@ -174,6 +175,7 @@ public sealed partial class SimConnection
     }
 
     /// <summary>Sends Latin-1 text.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Bytes or text, each with the same optional fragmentation: no call is ambiguous, and the pair ships together.")]
     public void Send(string text, Fragmentation? fragmentation = null) => Send(Encoding.Latin1.GetBytes(text), fragmentation);
 
     /// <summary>Half-closes: the server reads EOF once it has read everything sent before.</summary>
