@@ -4,13 +4,13 @@ using Testbed.Transports.Mock.Network;
 namespace Testbed.Simulator.Clients;
 
 /// <summary>What <see cref="KeepAliveClient.BodyReceived"/> hands over: a response's head (its Body empty) and its body, valid only during the call.</summary>
-internal delegate void ResponseBodyHandler(ParsedResponse head, ReadOnlySpan<byte> body);
+public delegate void ResponseBodyHandler(ParsedResponse head, ReadOnlySpan<byte> body);
 
 /// <summary>
 /// A simulated client that sends one request, waits for the whole response, sends the next on the same
 /// connection, and half-closes after the last. It reacts inside the simulation, as a real client would.
 /// </summary>
-internal sealed class KeepAliveClient
+public sealed class KeepAliveClient
 {
     private readonly SimConnection _connection;
     private readonly byte[] _request;
