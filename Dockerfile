@@ -18,7 +18,7 @@ COPY . .
 RUN --mount=type=cache,id=testbed-nuget,target=/root/.nuget/packages \
     dotnet publish cli/Testbed.Cli.csproj -c Release -o /app -nologo \
       -p:SourceRevisionId="${TESTBED_COMMIT}" \
-    && mkdir -p /app/regressions && cp simulation/regressions/*.json /app/regressions/
+    && mkdir -p /app/regressions && cp simulation/regression-cases/*.json /app/regressions/
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0
 # libuv is for `serve` only (sweeps run on the mock transport). Noble's package is libuv1t64 after the

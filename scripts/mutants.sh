@@ -6,7 +6,7 @@
 #   scripts/mutants.sh [PATCH ...]       (default: every patch; SEEDS=1..1000 JOBS=<cores> to change the sweep)
 # With SHRINK=1 it also shrinks each bug's first failing seed (testbed shrink) and prints a second table:
 # connections, requests, fault events and trace lines before -> after, and the time the shrink took;
-# SAVE_CASES=DIR also keeps each shrunk case there as BUG.json (how simulation/regressions/ was made).
+# SAVE_CASES=DIR also keeps each shrunk case there as BUG.json (how simulation/regression-cases/ was made).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${SEEDS:-1..1000}

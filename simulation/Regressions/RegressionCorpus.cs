@@ -11,7 +11,7 @@ namespace Testbed.Simulator.Regressions;
 public static class RegressionCorpus
 {
     /// <summary>The repository's corpus, relative to the repository root.</summary>
-    public const string DefaultFolder = "simulation/regressions";
+    public const string DefaultFolder = "simulation/regression-cases";
 
     /// <summary>Every case in <paramref name="folder"/>, by file name; a file that is not a case throws <see cref="FormatException"/> naming it.</summary>
     public static IReadOnlyList<(string File, FailureCase Case)> Load(string folder) =>

@@ -4,7 +4,7 @@ using Testbed.Specs.Support;
 namespace Testbed.Specs.Simulator;
 
 /// <summary>
-/// The regression corpus (simulation/regressions): every case was shrunk from a bug and must pass, so a bug
+/// The regression corpus (simulation/regression-cases): every case was shrunk from a bug and must pass, so a bug
 /// that comes back fails here, in the README's test command.
 /// </summary>
 public sealed class RegressionCorpusSpecs
