@@ -25,6 +25,9 @@ public sealed class SampleProjectSpecs
                 await RunAsync("pack", Path.Combine(RepositoryRoot.Path, project), "-c", "Release", "-nologo", "-o", feed, "-p:Version=" + version, "--artifacts-path", Path.Combine(scratch.FullName, "build"));
             }
 
+            // samples/nuget.config names artifacts/packages, which only a `dotnet pack` of the solution creates; on a
+            // fresh clone it is missing, and NuGet refuses a local source that does not exist.
+            Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts", "packages"));
             var test = await RunAsync(
                 "test", Path.Combine(RepositoryRoot.Path, "samples", "MyServer.Tests"), "-nologo", "-p:TestbedVersion=" + version,
                 "-p:RestoreAdditionalProjectSources=" + feed, "--artifacts-path", Path.Combine(scratch.FullName, "sample"));
