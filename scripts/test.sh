@@ -9,8 +9,7 @@ scripts/ensure-deps.sh --test
 dotnet tool restore >/dev/null
 
 dotnet build Testbed.sln -c Release -nologo -v q
-scripts/check-banned-api.sh
-scripts/check-public-api.sh
+scripts/check-guards.sh
 
 results="$PWD/artifacts/test-results"
 rm -rf "$results"
