@@ -23,21 +23,7 @@ internal static class SweepCommand
         {
             Description = "The seeds to run, FIRST..LAST (default 1..1000)",
             HelpName = "RANGE",
-            CustomParser = r =>
-            {
-                if (r.Tokens is not [var token])
-                {
-                    return null; // No value: the arity check reports it.
-                }
-
-                if (SeedRange.TryParse(token.Value, out var range, out var problem))
-                {
-                    return range;
-                }
-
-                r.AddError("--seeds: " + problem);
-                return null;
-            },
+            CustomParser = r => TextFlag.Parse<SeedRange>(r, "--seeds", SeedRange.TryParse),
         };
         var jobs = new Option<int?>("--jobs")
         {
@@ -73,21 +59,7 @@ internal static class SweepCommand
         {
             Description = "Run only block I of N of the seeds (1-based); without it the shard is read from JOB_COMPLETION_INDEX, CI_NODE_INDEX/CI_NODE_TOTAL or SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set",
             HelpName = "I/N",
-            CustomParser = r =>
-            {
-                if (r.Tokens is not [var token])
-                {
-                    return null;
-                }
-
-                if (Shard.TryParse(token.Value, out var parsed, out var problem))
-                {
-                    return parsed;
-                }
-
-                r.AddError("--shard: " + problem);
-                return null;
-            },
+            CustomParser = r => TextFlag.Parse<Shard>(r, "--shard", Shard.TryParse),
         };
         var shardCount = new Option<int?>("--shard-count")
         {

@@ -32,13 +32,14 @@ public sealed class SnapshotSuiteSpecs
         var suiteCases = SnapshotSuites.All.SelectMany(suite => suite.Cases.Select(c => c.SnapshotName(suite)));
         Assert.Empty(Store.Dangling(suiteCases));
 
-        // The specs' own snapshots are named {Class}.{Method}[_{parameters}] beside their source.
+        // The specs' own snapshots are named {Class}.{Method}[_{parameters}] beside their source; method names hold
+        // underscores too, so a name is known when it is a method's or a method's followed by "_".
         var methods = typeof(SnapshotSuiteSpecs).Assembly.GetTypes()
             .SelectMany(type => type.GetMethods().Select(method => $"{type.Name}.{method.Name}")).ToHashSet(StringComparer.Ordinal);
         var dangling = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "specs"), "*" + SnapshotStore.VerifiedSuffix, SearchOption.AllDirectories)
             .Where(path => !path.Contains("/bin/", StringComparison.Ordinal) && !path.Contains("/obj/", StringComparison.Ordinal))
             .Select(path => Path.GetFileName(path)[..^SnapshotStore.VerifiedSuffix.Length])
-            .Where(name => !methods.Contains(name.Split('_')[0]) && !methods.Contains(name));
+            .Where(name => !methods.Contains(name) && !methods.Any(method => name.StartsWith(method + "_", StringComparison.Ordinal)));
         Assert.Empty(dangling);
     }
 }
