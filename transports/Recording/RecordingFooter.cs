@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace Testbed.Transports.Recording;
+
+/// <summary>
+/// The last line, written at stop. A recording without one was cut short (the process died); one with
+/// <see cref="Dropped"/> or <see cref="Truncated"/> is complete only up to its last event.
+/// </summary>
+public sealed record RecordingFooter
+{
+    [JsonPropertyName("end")]
+    public required long Micros { get; init; }
+
+    [JsonPropertyName("events")]
+    public required long Events { get; init; }
+
+    /// <summary>Events not recorded because the writer fell behind (the loops never wait for it).</summary>
+    [JsonPropertyName("dropped")]
+    public long Dropped { get; init; }
+
+    /// <summary>The size cap was reached; nothing after it was recorded.</summary>
+    [JsonPropertyName("truncated")]
+    public bool Truncated { get; init; }
+}

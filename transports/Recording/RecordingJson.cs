@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Testbed.Transports.Recording;
+
+/// <summary>Source-generated JSON for the three kinds of line; one line each, no indentation.</summary>
+[JsonSourceGenerationOptions(WriteIndented = false)]
+[JsonSerializable(typeof(RecordingHeader))]
+[JsonSerializable(typeof(RecordedEvent))]
+[JsonSerializable(typeof(RecordingFooter))]
+internal sealed partial class RecordingJson : JsonSerializerContext;
