@@ -37,6 +37,22 @@ internal sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes
         return new ClientScript(steps, ending, DrawDisruption(client, steps), client.Choose("start", 20_000));
     }
 
+    /// <summary>The head's style: tokens, target form, name case, spacing, extra fields and padding, each drawn.</summary>
+    private RequestPlan Styled(ChoiceStream client, RequestPlan request) => request with
+    {
+        CloseToken = client.Pick("style.close", ["close", "Close", "upgrade, close"]),
+        KeepAliveToken = client.Pick("style.keep-alive", ["keep-alive", "Keep-Alive"]),
+        AbsoluteForm = client.Chance("style.absolute", 0.1),
+        NameCase = (NameCase)client.Choose("style.case", 3),
+        Spacing = (int)client.Choose("style.spacing", 3),
+        ExtraFields = client.Pick("style.extra", [0, 0, 1, 3, 8]),
+        LeadingEmptyLines = client.Pick("style.empty-lines", [0, 0, 0, 1, 2]),
+        FancyChunks = request.ChunkSizes is not null && client.Chance("style.chunks", 0.3),
+        Trailers = request.ChunkSizes is not null && client.Chance("style.trailers", 0.3),
+        PadLineTo = client.Chance("style.pad-line", 0.1) ? limits.MaxRequestLineSize : null,
+        PadHeadersTo = client.Chance("style.pad-headers", 0.1) ? limits.MaxRequestHeadersTotalSize : null,
+    };
+
     private ScriptStep DrawStep(ChoiceStream client, string id)
     {
         var app = DrawApp(client);
@@ -62,21 +78,18 @@ internal sealed class ScriptGenerator(FaultPlan plan, ServerLimits limits, Sizes
             Http10 = http10,
             ConnectionClose = client.Chance("close", plan.Chance(Knobs.ConnectionClose)),
             KeepAlive10 = http10 && client.Chance("keep-alive10", 0.5),
-            CloseToken = client.Pick("style.close", ["close", "Close", "upgrade, close"]),
-            KeepAliveToken = client.Pick("style.keep-alive", ["keep-alive", "Keep-Alive"]),
-            AbsoluteForm = client.Chance("style.absolute", 0.1),
             ExpectContinue = withBody && client.Chance("expect", plan.Chance(Knobs.ExpectContinue)),
             Body = body,
             ChunkSizes = chunks,
-            NameCase = (NameCase)client.Choose("style.case", 3),
-            Spacing = (int)client.Choose("style.spacing", 3),
-            ExtraFields = client.Pick("style.extra", [0, 0, 1, 3, 8]),
-            LeadingEmptyLines = client.Pick("style.empty-lines", [0, 0, 0, 1, 2]),
-            FancyChunks = chunks is not null && client.Chance("style.chunks", 0.3),
-            Trailers = chunks is not null && client.Chance("style.trailers", 0.3),
-            PadLineTo = client.Chance("style.pad-line", 0.1) ? limits.MaxRequestLineSize : null,
-            PadHeadersTo = client.Chance("style.pad-headers", 0.1) ? limits.MaxRequestHeadersTotalSize : null,
         };
+
+        // One draw decides whether the head is written in a style of its own; a plain head (its simplest value)
+        // costs no more draws, so a shrunk run's requests are plain unless the failure needs a style.
+        if (client.Chance("styled", 0.8))
+        {
+            request = Styled(client, request);
+        }
+
         if (client.Chance("malformed", plan.Chance(Knobs.Malformed)))
         {
             var applicable = Malformation.All.Where(m => m.AppliesTo(request, limits)).ToList();

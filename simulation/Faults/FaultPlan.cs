@@ -1,4 +1,5 @@
 using System.Text;
+using Testbed.Engine.Infrastructure;
 using Testbed.Simulator.Runs;
 using Testbed.Transports.Mock.Choices;
 
@@ -44,10 +45,23 @@ public sealed class FaultPlan
         {
             entries.Add(spec.Settings.TryGetValue(draw.Knob.Name, out var value)
                 ? new PlanEntry(draw.Knob, value, KnobSource.Set)
-                : new PlanEntry(draw.Knob, Clamp(draw.Knob, draw.Draw(ChoiceStream.Untraced(choices, "plan." + draw.Knob.Name))), KnobSource.Drawn));
+                : new PlanEntry(draw.Knob, Clamp(draw.Knob, Drawn(draw, entries, choices)), KnobSource.Drawn));
         }
 
         return new FaultPlan(entries);
+    }
+
+    private static long? Drawn(KnobDraw draw, List<PlanEntry> earlier, IChoiceSource choices)
+    {
+        var value = draw.Draw(ChoiceStream.Untraced(choices, "plan." + draw.Knob.Name));
+        if (draw.Under is not { } under || value is null)
+        {
+            return value;
+        }
+
+        var baseEntry = earlier.Find(e => e.Knob == under);
+        Invariant.Assert(baseEntry is not null, $"knob '{draw.Knob.Name}' is drawn over '{under.Name}', which the scenario must list before it");
+        return baseEntry.Value is { } baseValue ? baseValue + value : null;
     }
 
     public bool Uses(Knob knob) => _entries.ContainsKey(knob);

@@ -46,7 +46,7 @@ internal sealed class HttpScenario : Scenario
 
         // Descriptors (with every loop's listen socket counted) and connections scarce enough for a few clients to exhaust.
         new(Faults.Knobs.MaxConnections, s => s.Chance("on", 0.2) ? s.Between("value", (1, 4)) : null),
-        new(Faults.Knobs.SocketLimit, s => s.Chance("on", 0.2) ? s.Between("value", (4, 8)) : null),
+        KnobDraw.Over(Faults.Knobs.SocketLimit, Faults.Knobs.Loops, s => s.Chance("on", 0.2) ? s.Between("spare", (0, 5)) : null),
         new(Faults.Knobs.StopAt, s => s.Chance("on", 0.3) ? s.Between("value", (1, 300)) : 0),
         KnobDraw.Swarm(Faults.Knobs.WriteDelay, KnobDraw.Percent(1), KnobDraw.Percent(10), KnobDraw.Percent(50)),
         KnobDraw.Swarm(Faults.Knobs.WriteHold, KnobDraw.Percent(1), KnobDraw.Percent(10), KnobDraw.Percent(30)),
@@ -90,11 +90,12 @@ internal sealed class HttpScenario : Scenario
 
         bool AllFinished() => run.Clients.All(c => c.Finished);
 
-        // Where descriptors or connections are scarce, a second wave arrives once the first has had time to exhaust
-        // them: these clients meet a paused listener, or one that accepts again as connections close.
+        // Where descriptors or connections are scarce, a second wave arrives 3 s in, when the first has had time to
+        // exhaust them: these clients meet a paused listener, or one that accepts again as connections close. It waits
+        // the whole 3 s even when the first wave is done sooner, so a listener that ran short has had its heartbeats.
         if (plan.Value(Faults.Knobs.SocketLimit) is not null || plan.Value(Faults.Knobs.MaxConnections) is not null)
         {
-            run.Simulation.TryRunUntil(AllFinished, LateWaveAfter, out _);
+            run.Simulation.AdvanceBy(LateWaveAfter);
             var wave = run.Simulation.Stream("client.wave").Between("clients", (1, LateWave));
             for (var i = 1; i <= wave; i++)
             {
