@@ -70,9 +70,12 @@ internal static class RecordingReplay
             error.WriteLine("  " + connection.Describe());
         }
 
+        var stopped = result.Failure is { } broke && broke.Invariant != RecordingScenario.MatchInvariant
+            ? $" (the run stopped at {broke.Invariant}'s violation, {broke.VirtualTime} s in: compared as far as it got)"
+            : string.Empty;
         error.WriteLine(report.Matches
-            ? $"output: every connection matches the recording ({report.Connections.Count} connections)"
-            : $"output: {report.Connections.Count(c => !c.Matches && c.Kept)} of {report.Connections.Count} connections diverge; the first: {report.FirstDivergence}");
+            ? $"output: every connection matches the recording ({report.Connections.Count} connections){stopped}"
+            : $"output: {report.Connections.Count(c => !c.Matches && c.Kept)} of {report.Connections.Count} connections diverge; the first: {report.FirstDivergence}{stopped}");
         error.WriteLine(result.Failure is null || result.Failure.Invariant == RecordingScenario.MatchInvariant
             ? "invariants: every invariant held"
             : string.Create(CultureInfo.InvariantCulture, $"invariants: {result.Failure.Invariant} broke at event {result.Failure.EventNumber}, trace line {result.Failure.TraceLine} ({result.Failure.VirtualTime} s): {result.Failure.Detail}"));

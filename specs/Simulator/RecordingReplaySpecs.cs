@@ -245,6 +245,65 @@ public sealed partial class RecordingReplaySpecs
         Assert.Contains("holds no request bytes to replay", refused.Message);
     }
 
+    /// <summary>
+    /// A 10,000-byte echo whose one recorded write took a second to go out: with no response buffer the app waits on
+    /// it, the 4 KiB input fills while the client's reads keep coming, and the engine must stop reading
+    /// (input-backpressure watches; simulation/mutants/input-pause-ignored.patch makes it fire).
+    /// </summary>
+    internal static Recording SlowEcho()
+    {
+        var body = new string('e', 10_000);
+        var head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n";
+        var builder = new RecordingBuilder(bodies: RecordBodies.Hash, settings: new Dictionary<string, string>
+        {
+            ["App"] = "builtin",
+            ["Limits:MaxRequestBufferSize"] = "4096",
+            ["Limits:MaxResponseBufferSize"] = "0",
+        }).Accept(100, 1).Read(200, 1, head + body[..2_000]);
+        for (var i = 1; i < 5; i++)
+        {
+            builder.Read(200 + (i * 1_000), 1, body[(i * 2_000)..((i + 1) * 2_000)]);
+        }
+
+        return builder
+            .Write(1_000, 1, "HTTP/1.1 200 OK\r\nDate: Sun, 01 Mar 2026 12:00:00 GMT\r\nServer: Testbed\r\nContent-Type: application/octet-stream\r\nContent-Length: 10000\r\n\r\n" + body, latency: 999_000)
+            .Eof(1_500_000, 1).Close(1_500_000, 1)
+            .Build();
+    }
+
+    [Fact]
+    public void A_recording_that_fills_the_input_is_judged_by_input_backpressure()
+    {
+        var pauses = new PauseCounter();
+        var scenario = new RecordingScenario(SlowEcho(), BuiltIn);
+
+        var result = scenario.Replay(new RunOptions { Observers = [() => pauses] });
+
+        Assert.True(result.Passed, result.Failure?.Detail);
+        Assert.True(scenario.LastReport!.Matches);
+        Assert.True(pauses.Paused > 0, "the input never filled: the recording does not exercise the limit");
+    }
+
+    [Fact]
+    public void An_app_that_throws_on_a_recorded_connection_is_the_app_s_business_not_quiet_log_s()
+    {
+        var recording = new RecordingBuilder().Accept(100, 1).Read(200, 1, Get).Eof(1_000, 1).Build();
+        var scenario = new RecordingScenario(recording, _ => throw new InvalidOperationException("the app's own bug"));
+
+        var result = scenario.Replay();
+
+        // The 500 the server wrote is not in the recording; nothing else breaks.
+        Assert.Equal(RecordingScenario.MatchInvariant, result.Failure?.Invariant);
+        Assert.Equal((1, 0L), (scenario.LastReport!.FirstDivergence!.Write, scenario.LastReport.FirstDivergence.Offset));
+    }
+
+    private sealed class PauseCounter : RunObserver
+    {
+        public int Paused { get; private set; }
+
+        public override void InputRead(long connection, int bytes, bool paused) => Paused += paused ? 1 : 0;
+    }
+
     private static Recording Reread(Recording recording) =>
         Recording.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(RecordingScenario.Format(recording))), "again");
 
