@@ -38,7 +38,9 @@ internal static class ReplayCommand
             CustomParser = r => WholeNumberFlag.Parse(r, "--tail", 1, int.MaxValue),
         };
         var failureCase = InputFileOption.Create("--case", "Replay a failure case (as shrink writes it): its spec with its choices forced");
-        var command = new Command("replay", "Run a seed again with the trace on, print the trace up to the violation, and compare it with the original") { trace, expectHash, tail, failureCase };
+        var recording = InputFileOption.Create("--recording", "Replay a recording of a real server (testbed serve --record) on the simulated transport, and compare what the server writes with it");
+        var saveCase = OutputFileOption.Create("--save-case", "With --recording: write the replay as a case (the recording in it) that replay --case and shrink --case take");
+        var command = new Command("replay", "Run a seed again with the trace on, print the trace up to the violation, and compare it with the original") { trace, expectHash, tail, failureCase, recording, saveCase };
         spec.AddTo(command);
         command.Validators.Add(r =>
         {
@@ -51,8 +53,20 @@ internal static class ReplayCommand
             {
                 r.AddError("--case: a case holds its own spec and choices; give it alone, without --seed, --trace or --expect-hash");
             }
+
+            if (r.GetValue(recording) is not null && (r.GetValue(failureCase) is not null || r.GetResult(spec.Seed!) is not null || r.GetValue(expectHash) is not null))
+            {
+                r.AddError("--recording: a recording is the whole input of its replay; give it without --seed, --case or --expect-hash");
+            }
+
+            if (r.GetValue(saveCase) is not null && r.GetValue(recording) is null)
+            {
+                r.AddError("--save-case: only with --recording (shrink writes the cases of seeds)");
+            }
         });
-        command.SetAction(parsed => parsed.GetValue(failureCase) is { } file
+        command.SetAction(parsed => parsed.GetValue(recording) is { } recorded
+            ? RecordingReplay.Run(parsed, recorded, parsed.GetValue(trace), parsed.GetValue(tail), parsed.GetValue(saveCase))
+            : parsed.GetValue(failureCase) is { } file
             ? RunCase(parsed, file, parsed.GetValue(tail))
             : Run(parsed, spec, parsed.GetValue(trace), parsed.GetValue(expectHash), parsed.GetValue(tail)));
         return command;
@@ -69,7 +83,18 @@ internal static class ReplayCommand
             return TestbedCommandLine.UsageError;
         }
 
-        var result = failure!.Run(new RunOptions { Trace = true });
+        Testbed.Simulator.Scenarios.Scenario? scenario;
+        try
+        {
+            scenario = RecordingApps.ForCase(failure!);
+        }
+        catch (Testbed.Simulator.Recordings.RecordingReplayException ex)
+        {
+            error.WriteLine($"testbed: --case {file.FullName}: {ex.Message}");
+            return TestbedCommandLine.UsageError;
+        }
+
+        var result = failure!.Run(new RunOptions { Trace = true }, scenario);
         var lines = result.Trace!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         foreach (var line in tail is { } n ? lines[Math.Max(0, lines.Length - n)..] : lines)
         {
@@ -126,7 +151,7 @@ internal static class ReplayCommand
         return result.Failure is null && same ? 0 : 1;
     }
 
-    private static bool Compare(TextWriter error, RunResult result, string? original, ulong? expectHash)
+    internal static bool Compare(TextWriter error, RunResult result, string? original, ulong? expectHash)
     {
         if (original is not null)
         {

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Testbed.Simulator.Recordings;
 using Testbed.Simulator.Regressions;
 using Testbed.Simulator.Runs;
+using Testbed.Simulator.Scenarios;
 using Testbed.Simulator.Shrinking;
 using Testbed.Transports.Mock.Choices;
 
@@ -67,16 +69,27 @@ internal static class ShrinkCommand
 
         // The run as it fails, with every choice it drew: the shrink's starting point.
         var spec = given?.Spec ?? seedSpec!;
-        var recording = new RecordingChoices(given is null ? new SeededChoices(spec.Seed) : new ForcedChoices(given.Choices));
-        var original = Runner.Run(spec, new RunOptions { Choices = recording });
+        Scenario scenario;
+        try
+        {
+            scenario = (given is null ? null : RecordingApps.ForCase(given)) ?? Runner.Resolve(spec);
+        }
+        catch (RecordingReplayException ex)
+        {
+            error.WriteLine($"testbed: --case {caseFile!.FullName}: {ex.Message}");
+            return TestbedCommandLine.UsageError;
+        }
+
+        var recording = new RecordingChoices(given is null ? scenario.DefaultChoices(spec) : new ForcedChoices(given.Choices));
+        var original = Runner.Run(scenario, spec, new RunOptions { Choices = recording });
         if (original.Failure is not { } failure)
         {
             error.WriteLine($"testbed: {(given is null ? spec.ToString() : "--case " + caseFile!.FullName)} passes: nothing to shrink");
             return TestbedCommandLine.UsageError;
         }
 
-        var start = new FailureCase(spec, failure.Invariant, recording.Log);
-        var shrunk = new Shrinker(Runner.Resolve(spec), spec, failure.Invariant, limits).Shrink(recording.Log);
+        var start = new FailureCase(spec, failure.Invariant, recording.Log) { Recording = given?.Recording };
+        var shrunk = new Shrinker(scenario, spec, failure.Invariant, limits).Shrink(recording.Log);
         var result = start with { Choices = shrunk.Choices };
         var path = outPath ?? $"case-{failure.Invariant}-{spec.Seed.ToString(CultureInfo.InvariantCulture)}.json";
         if (!TraceFile.TryWrite(path, result.Format(), output, error, "the case"))
@@ -84,7 +97,7 @@ internal static class ShrinkCommand
             return 1;
         }
 
-        Report(output, start, result, shrunk, path);
+        Report(output, start, result, shrunk, path, scenario);
         if (save)
         {
             var saved = RegressionCorpus.PathFor(RegressionCorpus.DefaultFolder, result);
@@ -99,9 +112,9 @@ internal static class ShrinkCommand
         return 0;
     }
 
-    private static void Report(TextWriter output, FailureCase before, FailureCase after, ShrinkResult shrunk, string path)
+    private static void Report(TextWriter output, FailureCase before, FailureCase after, ShrinkResult shrunk, string path, Scenario scenario)
     {
-        var (b, a) = (RunSize.Of(before), RunSize.Of(after));
+        var (b, a) = (RunSize.Of(before, scenario: scenario), RunSize.Of(after, scenario: scenario));
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"shrunk {before.Invariant} ({before.Spec}) in {shrunk.Took.TotalSeconds:0.0} s: {shrunk.Steps} steps accepted of {shrunk.Runs} runs; stopped: {shrunk.StoppedBecause}"));

@@ -107,7 +107,7 @@ internal static class SweepCommand
             var jobCount = parsed.GetValue(jobs) ?? Environment.ProcessorCount;
 
             // The regression cases first, then the seeds, which run either way: a bug that came back fails the sweep, and the seeds' verdicts still count.
-            var failing = RegressionCorpus.Failing(cases).Select(c => new RegressionFailure(c.File, c.Failure.Invariant, c.Failure.Detail)).ToList();
+            var failing = RegressionCorpus.Failing(cases, RecordingApps.ForCase).Select(c => new RegressionFailure(c.File, c.Failure.Invariant, c.Failure.Detail)).ToList();
             var result = SweepProgress.Show(error, block.Count, report => Sweep.Run(spec.Read(parsed, block.First), block, new SweepOptions { Jobs = jobCount, DeterminismSample = sample == ulong.MaxValue ? block.Count : sample, Progress = report }));
             var summary = SweepSummary.Of(result, range, part, cases.Count, failing);
             SweepReport.Write(parsed.InvocationConfiguration.Output, summary);

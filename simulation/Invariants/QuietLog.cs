@@ -9,7 +9,8 @@ namespace Testbed.Simulator.Invariants;
 /// requests and timeouts are the network's weather and log at Debug; an error is logged only for a fault of the
 /// server's own side that the run planted: an app that throws or breaks its Content-Length, an accept that fails,
 /// or accepts paused because the world ran out of descriptors (an accept fault of EMFILE or ENFILE, or the
-/// descriptor limit reached).
+/// descriptor limit reached). On a connection no scripted client drives (a replayed recording), an app's own
+/// faults are not the engine's and pass; everything else is judged the same.
 /// </summary>
 internal sealed class QuietLog : InvariantChecker
 {
@@ -58,13 +59,20 @@ internal sealed class QuietLog : InvariantChecker
 
         if (eventId.Id is ApplicationError or DeclaredLengthNotWritten or TooFewBytesWritten
             && fields.FirstOrDefault(f => f.Key == "Id").Value is long connection
-            && _lastCall.TryGetValue(connection, out var call) && PlannedFault(call) != AppFault.None)
+            && ((_lastCall.TryGetValue(connection, out var call) && PlannedFault(call) != AppFault.None) || Unscripted(connection)))
         {
             return;
         }
 
         Fail($"{level} logged, and nothing planted explains it: {message}{(exception is null ? string.Empty : $" [{exception.GetType().Name}: {exception.Message}]")}");
     }
+
+    /// <summary>
+    /// A connection no scripted client drives (a recording's replay): its app is not the simulator's, and nothing
+    /// says which of its faults were meant, so an app's own fault logged there is the app's business.
+    /// </summary>
+    private bool Unscripted(long connection) =>
+        Run.Connections.Find(connection) is { } served && !Run.Clients.Any(c => ReferenceEquals(c.Connection, served.Wire));
 
     private AppFault PlannedFault(AppCall call) =>
         Run.FindExchange(call.RequestId) is { } exchange ? exchange.Request.App.Answer(exchange.Request).Fault : AppFault.None;

@@ -155,8 +155,8 @@ internal static class ResponseChecks
             return $"Date '{date}' is not an IMF-fixdate";
         }
 
-        var sent = VirtualTimeProvider.Epoch.AddTicks(exchange.SentAt!.Value * 10);
-        var arrived = VirtualTimeProvider.Epoch.AddTicks(exchange.HeadAt!.Value * 10);
+        var sent = run.Simulation.Options.Epoch.AddTicks(exchange.SentAt!.Value * 10);
+        var arrived = run.Simulation.Options.Epoch.AddTicks(exchange.HeadAt!.Value * 10);
         var earliest = sent.AddTicks(-(sent.Ticks % TimeSpan.TicksPerSecond));
         return value < earliest || value > arrived ? $"Date '{date}' is outside the request's lifetime ({sent:O} to {arrived:O})" : null;
     }

@@ -1,4 +1,5 @@
 using Testbed.Simulator.Runs;
+using Testbed.Simulator.Scenarios;
 using Testbed.Simulator.Shrinking;
 
 namespace Testbed.Simulator.Regressions;
@@ -17,9 +18,12 @@ public static class RegressionCorpus
     public static IReadOnlyList<(string File, FailureCase Case)> Load(string folder) =>
         [.. Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(file => (file, Read(file)))];
 
-    /// <summary>The cases whose invariant breaks again: the bugs that came back.</summary>
-    public static IReadOnlyList<(string File, FailureCase Case, RunFailure Failure)> Failing(IEnumerable<(string File, FailureCase Case)> cases) =>
-        [.. cases.Select(c => (c.File, c.Case, Failure: c.Case.Run().Failure)).Where(c => c.Failure is not null).Select(c => (c.File, c.Case, c.Failure!))];
+    /// <summary>
+    /// The cases whose invariant breaks again: the bugs that came back. <paramref name="scenarioFor"/> gives the
+    /// scenario of a case the catalog cannot (a recording's, which needs its app); null, or a null answer, is the catalog's.
+    /// </summary>
+    public static IReadOnlyList<(string File, FailureCase Case, RunFailure Failure)> Failing(IEnumerable<(string File, FailureCase Case)> cases, Func<FailureCase, Scenario?>? scenarioFor = null) =>
+        [.. cases.Select(c => (c.File, c.Case, Failure: c.Case.Run(scenario: scenarioFor?.Invoke(c.Case)).Failure)).Where(c => c.Failure is not null).Select(c => (c.File, c.Case, c.Failure!))];
 
     /// <summary>Where <paramref name="failure"/> is saved in <paramref name="folder"/>: one file per invariant and seed.</summary>
     public static string PathFor(string folder, FailureCase failure) =>

@@ -16,7 +16,7 @@ namespace Testbed.Simulator.Runs;
 /// </summary>
 public sealed class RunContext
 {
-    private readonly RunObserver[] _observers;
+    private RunObserver[] _observers;
     private readonly List<SimulatedClient> _clients = [];
     private readonly List<AppCall> _appCalls = [];
     private SimulatedServer? _server;
@@ -73,6 +73,18 @@ public sealed class RunContext
             ServerOptions = options;
         });
         return _server;
+    }
+
+    /// <summary>
+    /// Attaches an observer of the scenario's own from now on, after the runner's checkers: it sees every later
+    /// event, and its <see cref="RunObserver.RunEnded"/> runs last (a replay compares its output there).
+    /// </summary>
+    public void AddObserver(RunObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        observer.Attach(this);
+        Simulation.Observe(observer);
+        _observers = [.. _observers, observer];
     }
 
     /// <summary>Adds a client; it starts at once (after its script's delay).</summary>

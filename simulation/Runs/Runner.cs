@@ -23,7 +23,7 @@ public static class Runner
     {
         options ??= new RunOptions();
         CheckKnobs(scenario, spec);
-        var choices = options.Choices ?? new SeededChoices(spec.Seed);
+        var choices = options.Choices ?? scenario.DefaultChoices(spec);
         var plan = FaultPlan.Resolve(scenario.Knobs, spec, choices);
         var world = new SimulationOptions { Trace = options.Trace, MaxEventsPerRun = plan.Number(Knobs.MaxEvents), VerifyWriteBuffers = options.VerifyWriteBuffers };
         WorldPlan.Apply(plan, world);

@@ -1,5 +1,6 @@
 using Testbed.Simulator.Faults;
 using Testbed.Simulator.Runs;
+using Testbed.Transports.Mock.Choices;
 
 namespace Testbed.Simulator.Scenarios;
 
@@ -18,6 +19,16 @@ public abstract class Scenario
 
     /// <summary>The knobs this scenario reads, each with how it is drawn when a run does not set it, in plan order.</summary>
     public abstract IReadOnlyList<KnobDraw> Knobs { get; }
+
+    /// <summary>
+    /// Where a run's choices come from when <see cref="RunOptions.Choices"/> gives none: the spec's seed. A scenario
+    /// whose plain run is not the seed's (a recording's replay keeps every connection and read) says so here.
+    /// </summary>
+    public virtual IChoiceSource DefaultChoices(RunSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new SeededChoices(spec.Seed);
+    }
 
     /// <summary>Drives one run. A broken rule is reported by the checkers; the scenario need not check anything itself.</summary>
     public abstract void Run(RunContext run);

@@ -19,7 +19,7 @@ public sealed class SampleProjectSpecs
         {
             var version = $"0.1.0-spec.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
             var feed = Path.Combine(scratch.FullName, "feed");
-            foreach (var project in new[] { "engine/Testbed.Engine.csproj", "transports/Mock/Testbed.Transports.Mock.csproj", "simulation/Testbed.Simulator.csproj" })
+            foreach (var project in new[] { "engine/Testbed.Engine.csproj", "transports/Mock/Testbed.Transports.Mock.csproj", "transports/Recording/Testbed.Transports.Recording.csproj", "simulation/Testbed.Simulator.csproj" })
             {
                 // Built apart (--artifacts-path), so the packing never touches the outputs this run of the specs uses.
                 await RunAsync("pack", Path.Combine(RepositoryRoot.Path, project), "-c", "Release", "-nologo", "-o", feed, "-p:Version=" + version, "--artifacts-path", Path.Combine(scratch.FullName, "build"));

@@ -1,3 +1,4 @@
+using Testbed.Cli.Simulation;
 using Testbed.Simulator.Regressions;
 using Testbed.Specs.Support;
 
@@ -19,7 +20,8 @@ public sealed class RegressionCorpusSpecs
     {
         var (_, failureCase) = RegressionCorpus.Load(Folder).Single(c => Path.GetFileName(c.File) == file);
 
-        var result = failureCase.Run();
+        // A recording's case replays on its app (testbed serve's routes for App=builtin), as the sweep's corpus does.
+        var result = failureCase.Run(scenario: RecordingApps.ForCase(failureCase));
 
         Assert.True(result.Passed, $"{file}: {failureCase.Invariant} breaks again: {result.Failure?.Detail}");
     }

@@ -28,6 +28,13 @@ public sealed class SimulationOptions
     /// <summary>The bound on events one Run call may execute before the run is declared not to settle.</summary>
     public long MaxEventsPerRun { get; set; } = 50_000_000;
 
+    /// <summary>
+    /// The virtual wall clock at virtual time zero (<see cref="VirtualTimeProvider.GetUtcNow"/>, so the engine's Date
+    /// headers); <see cref="VirtualTimeProvider.Epoch"/> by default. A replay of a recording sets the recording's start
+    /// here, before the server starts, so its Date headers are the real ones.
+    /// </summary>
+    public DateTimeOffset Epoch { get; set; } = VirtualTimeProvider.Epoch;
+
     /// <summary>Copies every uv_write's bytes at submission and checks them at completion (buffer reuse in flight).</summary>
     public bool VerifyWriteBuffers { get; set; } = true;
 }

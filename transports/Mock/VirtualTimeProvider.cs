@@ -3,11 +3,11 @@ namespace Testbed.Transports.Mock;
 
 /// <summary>
 /// The engine's <see cref="TimeProvider"/> under simulation: timestamps are virtual microseconds, the wall clock
-/// starts at a fixed instant, and timers are events on the simulation's queue.
+/// starts at <see cref="SimulationOptions.Epoch"/>, and timers are events on the simulation's queue.
 /// </summary>
 public sealed class VirtualTimeProvider : TimeProvider
 {
-    /// <summary>The virtual wall clock at time zero; fixed so Date headers are the same in every run.</summary>
+    /// <summary>The default virtual wall clock at time zero (<see cref="SimulationOptions.Epoch"/>); fixed so Date headers are the same in every run.</summary>
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly Simulation _simulation;
@@ -28,7 +28,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow()
     {
         _simulation.AssertOnSimulationThread("TimeProvider.GetUtcNow");
-        return Epoch.AddTicks(_simulation.NowMicros * 10);
+        return _simulation.Options.Epoch.AddTicks(_simulation.NowMicros * 10);
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)

@@ -31,10 +31,27 @@ public sealed class MockNetwork
     /// Connects a new client to <paramref name="port"/>; when several loops listen, the seed picks one (as the
     /// kernel spreads SO_REUSEPORT connections). Refused at once if nobody listens.
     /// </summary>
-    public SimConnection Connect(int port, bool holdWrites = false)
+    public SimConnection Connect(int port, bool holdWrites = false) => Connect(port, holdWrites, listener: null);
+
+    /// <summary>
+    /// Connects a new client to the listener at <paramref name="listener"/> (0-based) of those listening on
+    /// <paramref name="port"/>, in the order they began to listen (a server's loops, in start order), instead of
+    /// the seed's pick; its connection, every send and its FIN arrive with no network latency
+    /// (<see cref="SimConnection.FixedLatencyMicros"/> 0), so nothing is drawn from <c>net</c> or <c>net.kN</c>:
+    /// a replay of a recording places each event at its recorded time. World faults still apply when configured.
+    /// Refused at once if nobody listens; fails the run if there is no such listener.
+    /// </summary>
+    public SimConnection ConnectTo(int port, int listener, bool holdWrites = false) => Connect(port, holdWrites, listener);
+
+    private SimConnection Connect(int port, bool holdWrites, int? listener)
     {
         _simulation.AssertOnSimulationThread("MockNetwork.Connect");
         var connection = new SimConnection(_simulation, "k" + (++_lastClient), port, 40000 + _lastClient, holdWrites);
+        if (listener is not null)
+        {
+            connection.FixedLatencyMicros = 0;
+        }
+
         Connections.Add(connection);
         _simulation.Notify(static (o, c) => o.ClientConnected(c), connection);
         var candidates = _listening.Where(l => l.Port == port && !l.Handle.Closing).ToList();
@@ -44,16 +61,21 @@ public sealed class MockNetwork
             return connection;
         }
 
-        var listener = _simulation.Stream(Simulation.NetworkStream).Pick("accept.listener", candidates);
+        if (listener is { } wanted && (wanted < 0 || wanted >= candidates.Count))
+        {
+            throw new SimulationException($"{connection.Name}: there is no listener {wanted} on the port ({candidates.Count} listen)");
+        }
+
+        var chosen = listener is { } index ? candidates[index] : _simulation.Stream(Simulation.NetworkStream).Pick("accept.listener", candidates);
         if (connection.FaultChoices.Chance("accept.error", _simulation.FaultChance(_simulation.Options.Faults.AcceptErrorChance)))
         {
             connection.PendingAcceptErrors = 1;
         }
 
-        listener.Backlog.Enqueue(connection);
-        var latency = connection.NetworkChoices.Between("net.latency", _simulation.Options.NetworkLatency);
-        _simulation.Trace.Add($"net.connect {connection.Name} -> {_simulation.Trace.Id(listener.Handle.Handle, "h")}");
-        _simulation.Enqueue(latency, EventKind.Io, _ => _simulation.Libuv.Incoming(listener), null);
+        chosen.Backlog.Enqueue(connection);
+        var latency = connection.FixedLatencyMicros ?? connection.NetworkChoices.Between("net.latency", _simulation.Options.NetworkLatency);
+        _simulation.Trace.Add($"net.connect {connection.Name} -> {_simulation.Trace.Id(chosen.Handle.Handle, "h")}");
+        _simulation.Enqueue(latency, EventKind.Io, _ => _simulation.Libuv.Incoming(chosen), null);
         return connection;
     }
 

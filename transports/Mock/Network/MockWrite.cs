@@ -54,6 +54,14 @@ public sealed class MockWrite
     /// <summary>Completes this write with <paramref name="status"/> (0, or ECONNRESET, EPIPE, ECANCELED...) as the next event.</summary>
     public void Complete(int status = 0) => Connection.CompleteLater(this, status);
 
+    /// <summary>
+    /// Completes this write with <paramref name="status"/> at virtual time <paramref name="atMicros"/> (now, if that
+    /// has passed), for a write held in flight (<see cref="SimConnection.HoldWrites"/>): a replay gives each write
+    /// its recorded completion. A stream's writes complete in order, so a later write must not be given an earlier
+    /// time. A write that completed before its time (cancelled by the close) is left as it is.
+    /// </summary>
+    public void CompleteAt(long atMicros, int status = 0) => Connection.CompleteAt(this, atMicros, status);
+
     /// <summary>Whether the buffers, read in place now, still hold <paramref name="submitted"/>, the copy taken at submission.</summary>
     internal bool BuffersUnchanged(ReadOnlySpan<byte> submitted)
     {

@@ -69,6 +69,20 @@ public sealed partial class SimConnection
         _simulation.Enqueue(0, EventKind.Io, _ => Complete(write, status), null);
     }
 
+    internal void CompleteAt(MockWrite write, long atMicros, int status)
+    {
+        var at = Math.Max(atMicros, _simulation.NowMicros);
+        _simulation.Trace.Add($"net.complete_write {_simulation.Trace.Id(write.Request, "w")} status={status} at={at}");
+        _simulation.Enqueue(at - _simulation.NowMicros, EventKind.Io, state =>
+        {
+            var held = (MockWrite)state!;
+            if (held.Status is null)
+            {
+                held.Connection.Complete(held, status);
+            }
+        }, write);
+    }
+
     /// <summary>Faults stopped: writes held in flight by a fault complete now, in order, after their usual latency.</summary>
     internal void ReleaseHeldWrites()
     {

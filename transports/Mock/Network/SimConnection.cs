@@ -62,6 +62,13 @@ public sealed partial class SimConnection
     /// </summary>
     public bool RecordWrites { get; set; } = true;
 
+    /// <summary>
+    /// When set, what the client sends (and its FIN) reaches the server exactly this many µs later, with no draw
+    /// from <c>net.kN</c>; <see cref="MockNetwork.ConnectTo"/> sets 0. Null (the default): a seeded latency
+    /// within <see cref="SimulationOptions.NetworkLatency"/>.
+    /// </summary>
+    public long? FixedLatencyMicros { get; set; }
+
     /// <summary>The server accepted the connection.</summary>
     public bool Accepted => Server is not null;
 
@@ -274,7 +281,7 @@ public sealed partial class SimConnection
 
     private long Arrival()
     {
-        var latency = _net.Between("net.latency", _simulation.Options.NetworkLatency);
+        var latency = FixedLatencyMicros ?? _net.Between("net.latency", _simulation.Options.NetworkLatency);
         _lastArrival = Math.Max(_lastArrival, _simulation.NowMicros + latency);
         return _lastArrival;
     }
