@@ -73,7 +73,7 @@ public static class ServeCommand
             var recording = result.GetValue(record) is { } path
                 ? new ServeRecording(path, result.GetValue(recordBodies) ?? RecordBodies.Hash, result.GetValue(recordMaxBytes))
                 : null;
-            return RunAsync(flags, recording, result.InvocationConfiguration.Output, cancellationToken);
+            return RunAsync(flags, recording, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
     }
@@ -101,7 +101,7 @@ public static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(Dictionary<string, string?> flags, ServeRecording? recording, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Dictionary<string, string?> flags, ServeRecording? recording, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection(flags);
@@ -110,12 +110,12 @@ public static class ServeCommand
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (ConfigurationProblem(builder.Configuration, out var settings) is { } problem)
         {
-            return Fail(problem, TestbedCommandLine.UsageError);
+            return Fail(error, problem, TestbedCommandLine.UsageError);
         }
 
         if (recording is not null && CannotCreate(recording.Path) is { } reason)
         {
-            return Fail($"--record: cannot create {recording.Path}: {reason}", TestbedCommandLine.UsageError);
+            return Fail(error, $"--record: cannot create {recording.Path}: {reason}", TestbedCommandLine.UsageError);
         }
 
         var endPoint = new IPEndPoint(settings.ListenAddress, settings.Port);
@@ -142,11 +142,11 @@ public static class ServeCommand
         }
         catch (UvException ex)
         {
-            return Fail($"cannot serve on {endPoint}: {ex.Message}", 1);
+            return Fail(error, $"cannot serve on {endPoint}: {ex.Message}", 1);
         }
         catch (DllNotFoundException)
         {
-            return Fail("libuv.so.1 not found; install it with: apt-get install -y libuv1 (scripts/serve.sh does)", 1);
+            return Fail(error, "libuv.so.1 not found; install it with: apt-get install -y libuv1 (scripts/serve.sh does)", 1);
         }
     }
 
@@ -230,9 +230,9 @@ public static class ServeCommand
         return $"Configuration {key} {results[0].ErrorMessage}: '{configuration[key]}'";
     }
 
-    private static int Fail(string message, int exitCode)
+    private static int Fail(TextWriter error, string message, int exitCode)
     {
-        Console.Error.WriteLine("testbed: " + message);
+        error.WriteLine("testbed: " + message);
         return exitCode;
     }
 }
