@@ -64,6 +64,32 @@ public sealed class RecordingWriterSpecs
         Assert.Equal(1, writer.Connections);
     }
 
+    [Theory]
+    [InlineData(RecordedKind.Accept)]
+    [InlineData(RecordedKind.Read)]
+    [InlineData(RecordedKind.Eof)]
+    [InlineData(RecordedKind.ReadError)]
+    [InlineData(RecordedKind.Write)]
+    [InlineData(RecordedKind.WriteDone)]
+    [InlineData(RecordedKind.Shutdown)]
+    [InlineData(RecordedKind.ShutdownDone)]
+    [InlineData(RecordedKind.Close)]
+    public void The_writers_own_line_is_byte_for_byte_the_serializers(RecordedKind kind)
+    {
+        foreach (var entry in new[]
+        {
+            new RecordingEntry(kind, 12) { Loop = 3, Count = 5, Write = 7, Status = -104, Hash = 0x00ff00ff00ff00fful, Bytes = [0, 1, 2, 250, 251, 252, (byte)'"', (byte)'<'] },
+            new RecordingEntry(kind, int.MaxValue) { Loop = 0, Count = 0, Write = 0, Status = 0 },
+        })
+        {
+            var pending = new RecordingWriter.Pending(long.MaxValue / 3, entry);
+            using var serialized = new MemoryStream();
+            RecordingLines.WriteEvent(serialized, RecordingWriter.ToEvent(pending));
+
+            Assert.Equal(Encoding.UTF8.GetString(serialized.ToArray()), RecordingWriter.RenderForSpec(pending.Micros, entry));
+        }
+    }
+
     [Fact]
     public void Connections_are_numbered_in_accept_order_and_events_stay_in_time_order_across_threads()
     {
