@@ -12,10 +12,14 @@ using Testbed.Engine.Networking;
 using Testbed.Cli.Routes;
 using Testbed.Engine.Hosting;
 using Testbed.Transports.Native;
+using Testbed.Transports.Recording;
 
 namespace Testbed.Cli;
 
-/// <summary><c>testbed serve [--port 5000] [--threads N] [--root DIR]</c>: the server on real libuv.</summary>
+/// <summary>
+/// <c>testbed serve [--port 5000] [--threads N] [--root DIR] [--record FILE [--record-bodies none|hash|full]
+/// [--record-max-bytes N]]</c>: the server on real libuv, optionally recording its connections (docs/record-replay.md).
+/// </summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -39,7 +43,26 @@ public static class ServeCommand
             }
         });
 
-        var command = new Command("serve", "Run the HTTP/1.1 server on native libuv until Ctrl+C or SIGTERM") { port, threads, root };
+        var record = new Option<string?>("--record") { Description = "Record every connection's reads and writes to this file (docs/record-replay.md)" };
+        var recordBodies = new Option<RecordBodies?>("--record-bodies")
+        {
+            Description = "What the recording keeps: none (counts and hashes), hash (what was read; the default), full (also what was written)",
+            CustomParser = r => TextFlag.Parse<RecordBodies>(r, "--record-bodies", TryParseBodies),
+        };
+        var recordMaxBytes = new Option<long?>("--record-max-bytes")
+        {
+            Description = "Stop recording once the file would grow past this many bytes (the footer then says truncated)",
+            CustomParser = r => WholeNumberFlag.Parse(r, "--record-max-bytes", 1L, long.MaxValue),
+        };
+
+        var command = new Command("serve", "Run the HTTP/1.1 server on native libuv until Ctrl+C or SIGTERM") { port, threads, root, record, recordBodies, recordMaxBytes };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(record) is null && (r.GetResult(recordBodies) ?? (object?)r.GetResult(recordMaxBytes)) is not null)
+            {
+                r.AddError($"{(r.GetResult(recordBodies) is null ? "--record-max-bytes" : "--record-bodies")} needs --record FILE");
+            }
+        });
         command.SetAction((result, cancellationToken) =>
         {
             // The flags are the last configuration source, so a flag wins over appsettings.json and the environment.
@@ -47,9 +70,27 @@ public static class ServeCommand
             AddFlag(flags, "Port", result.GetValue(port)?.ToString(CultureInfo.InvariantCulture));
             AddFlag(flags, "Threads", result.GetValue(threads)?.ToString(CultureInfo.InvariantCulture));
             AddFlag(flags, "Root", result.GetValue(root)?.FullName);
-            return RunAsync(flags, cancellationToken);
+            var recording = result.GetValue(record) is { } path
+                ? new ServeRecording(path, result.GetValue(recordBodies) ?? RecordBodies.Hash, result.GetValue(recordMaxBytes))
+                : null;
+            return RunAsync(flags, recording, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>What <c>--record</c> and its two companions asked for.</summary>
+    private sealed record ServeRecording(string Path, RecordBodies Bodies, long? MaxBytes);
+
+    private static bool TryParseBodies(string text, out RecordBodies value, out string problem)
+    {
+        (value, problem) = text switch
+        {
+            "none" => (RecordBodies.None, ""),
+            "hash" => (RecordBodies.Hash, ""),
+            "full" => (RecordBodies.Full, ""),
+            _ => (default, $"'{text}' is not one of none, hash, full"),
+        };
+        return problem.Length == 0;
     }
 
     private static void AddFlag(Dictionary<string, string?> flags, string key, string? value)
@@ -60,7 +101,7 @@ public static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(Dictionary<string, string?> flags, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Dictionary<string, string?> flags, ServeRecording? recording, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection(flags);
@@ -69,12 +110,17 @@ public static class ServeCommand
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (ConfigurationProblem(builder.Configuration, out var settings) is { } problem)
         {
-            return Fail(problem, TestbedCommandLine.UsageError);
+            return Fail(error, problem, TestbedCommandLine.UsageError);
+        }
+
+        if (recording is not null && CannotCreate(recording.Path) is { } reason)
+        {
+            return Fail(error, $"--record: cannot create {recording.Path}: {reason}", TestbedCommandLine.UsageError);
         }
 
         var endPoint = new IPEndPoint(settings.ListenAddress, settings.Port);
         var routes = new BuiltInRoutes(settings.Root is null ? null : new StaticFiles(settings.Root));
-        builder.Services
+        var server = builder.Services
             .AddTestbedServer(o =>
             {
                 o.EndPoint = endPoint;
@@ -83,6 +129,11 @@ public static class ServeCommand
             })
             .UseApplication(routes.HandleAsync)
             .UseNativeLibuv();
+        if (recording is not null)
+        {
+            server.RecordTo(RecordingOptionsFor(recording, settings, output));
+        }
+
         using var host = builder.Build();
         try
         {
@@ -91,11 +142,66 @@ public static class ServeCommand
         }
         catch (UvException ex)
         {
-            return Fail($"cannot serve on {endPoint}: {ex.Message}", 1);
+            return Fail(error, $"cannot serve on {endPoint}: {ex.Message}", 1);
         }
         catch (DllNotFoundException)
         {
-            return Fail("libuv.so.1 not found; install it with: apt-get install -y libuv1 (scripts/serve.sh does)", 1);
+            return Fail(error, "libuv.so.1 not found; install it with: apt-get install -y libuv1 (scripts/serve.sh does)", 1);
+        }
+    }
+
+    /// <summary>The app's settings go into the header beside the server's, so a replay builds the same app.</summary>
+    private static RecordingOptions RecordingOptionsFor(ServeRecording recording, ServeOptions settings, TextWriter output)
+    {
+        var app = new Dictionary<string, string> { ["App"] = "builtin" };
+        if (settings.Root is { } root)
+        {
+            app["Root"] = Path.GetFullPath(root);
+        }
+
+        return new RecordingOptions
+        {
+            Path = recording.Path,
+            Bodies = recording.Bodies,
+            MaxBytes = recording.MaxBytes,
+            Settings = app,
+            Completed = writer => output.WriteLine(Summary(writer, recording.Path)),
+        };
+    }
+
+    /// <summary>The one line printed at stop: "recorded N connections, E events (B bytes) to FILE", and what went wrong, if anything did.</summary>
+    internal static string Summary(RecordingWriter writer, string path)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture, $"recorded {writer.Connections} connections, {writer.Events} events ({writer.Bytes} bytes) to {path}");
+        if (writer.Dropped > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"; {writer.Dropped} events dropped (the writer fell behind): complete only up to {writer.Footer?.FirstDropped} µs");
+        }
+
+        if (writer.Truncated)
+        {
+            line += "; truncated at --record-max-bytes";
+        }
+
+        if (writer.Failure is { } failure)
+        {
+            line += $"; the recording failed, the file is incomplete: {failure.Message}";
+        }
+
+        return line;
+    }
+
+    /// <summary>Creates (empties) the file now, so a path that cannot be written is one line before the server starts.</summary>
+    private static string? CannotCreate(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return ex.Message;
         }
     }
 
@@ -124,9 +230,9 @@ public static class ServeCommand
         return $"Configuration {key} {results[0].ErrorMessage}: '{configuration[key]}'";
     }
 
-    private static int Fail(string message, int exitCode)
+    private static int Fail(TextWriter error, string message, int exitCode)
     {
-        Console.Error.WriteLine("testbed: " + message);
+        error.WriteLine("testbed: " + message);
         return exitCode;
     }
 }

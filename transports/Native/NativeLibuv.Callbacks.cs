@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Testbed.Engine.Infrastructure;
 using Testbed.Engine.Networking;
+using Testbed.Transports.Recording;
 
 namespace Testbed.Transports.Native;
 
@@ -33,6 +34,7 @@ internal sealed unsafe partial class NativeLibuv
             // libuv is done with the handle whatever the engine did: this is the only place it is freed.
             if (handle is not null)
             {
+                Recording?.Closed(native);
                 ReleaseHandle(handle, native);
             }
         }
@@ -118,6 +120,8 @@ internal sealed unsafe partial class NativeLibuv
                 // nread is a byte count (0 means EAGAIN: the engine just takes its buffer back) or a negative
                 // status such as UV_EOF; either way the buffer from OnAlloc comes back with it.
                 var buffer = new UvBuffer(buf->Base, (int)buf->Len);
+                // Recorded first: the engine may hand the buffer on (and reuse it) as soon as it has it.
+                Recording?.Read(native, nread, buf->Base);
                 WrapperOf<UvStreamHandle>(native).OnRead((int)nread, buffer);
             }
         }
@@ -128,20 +132,34 @@ internal sealed unsafe partial class NativeLibuv
     }
 
     [UnmanagedCallersOnly]
-    private static void OnWriteCallback(nint native, int status) => CompleteRequest(native, status);
+    private static void OnWriteCallback(nint native, int status) => CompleteRequest(native, status, WriteSize, RecordedKind.WriteDone);
 
     [UnmanagedCallersOnly]
-    private static void OnShutdownCallback(nint native, int status) => CompleteRequest(native, status);
+    private static void OnShutdownCallback(nint native, int status) => CompleteRequest(native, status, ShutdownSize, RecordedKind.ShutdownDone);
 
     /// <summary>Shared by the request trampolines: free first (the engine may resubmit the wrapper), then notify.</summary>
-    private static void CompleteRequest(nint native, int status)
+    private static void CompleteRequest(nint native, int status, nuint size, RecordedKind done)
     {
         try
         {
             var request = WrapperOf<UvRequest>(native);
+            var recording = Recording;
+            var slot = recording is null ? default : *(RequestSlot*)(native + (nint)size);
             ReleaseRequest(request, native);
             if (!Faulted)
             {
+                if (recording is not null)
+                {
+                    if (done == RecordedKind.WriteDone)
+                    {
+                        recording.WriteDone(slot.Stream, slot.Write, status);
+                    }
+                    else
+                    {
+                        recording.Event(slot.Stream, done, status);
+                    }
+                }
+
                 request.OnCompleted(status);
             }
         }

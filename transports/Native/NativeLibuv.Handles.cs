@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Testbed.Engine.Networking;
+using Testbed.Transports.Recording;
 using static Testbed.Transports.Native.LibuvInterop;
 
 namespace Testbed.Transports.Native;
@@ -17,7 +18,15 @@ internal sealed unsafe partial class NativeLibuv
     /// </summary>
     private static readonly Lock[] AsyncGates = CreateGates(64);
 
-    public void Close(UvHandle handle) => uv_close(handle.Native, &OnCloseCallback);
+    public void Close(UvHandle handle)
+    {
+        if (handle is UvStreamHandle)
+        {
+            Recording?.Event(handle.Native, RecordedKind.Close);
+        }
+
+        uv_close(handle.Native, &OnCloseCallback);
+    }
 
     public void AsyncInit(UvLoopHandle loop, UvAsyncHandle handle)
     {

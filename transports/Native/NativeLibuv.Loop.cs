@@ -53,7 +53,9 @@ internal sealed unsafe partial class NativeLibuv
 
     public void StartLoopThread(string name, UvLoopHandle loop, Action setup, Action teardown)
     {
-        var thread = new Thread(() => RunLoopThread(name, loop, setup, teardown))
+        var index = Interlocked.Increment(ref _loopsStarted) - 1;
+        var recording = _recorder?.ForLoop(index);
+        var thread = new Thread(() => RunLoopThread(name, loop, setup, teardown, recording))
         {
             Name = name,
             // A loop thread must not keep the process alive: the host decides when to stop.
@@ -62,9 +64,9 @@ internal sealed unsafe partial class NativeLibuv
         thread.Start();
     }
 
-    private void RunLoopThread(string name, UvLoopHandle loop, Action setup, Action teardown)
+    private void RunLoopThread(string name, UvLoopHandle loop, Action setup, Action teardown, LoopRecording? recording)
     {
-        var state = new LoopThreadState(loop);
+        var state = new LoopThreadState(loop, recording);
         t_loopThread = state;
         try
         {
@@ -114,9 +116,14 @@ internal sealed unsafe partial class NativeLibuv
     /// </summary>
     private static bool Faulted => t_loopThread?.Failure is not null;
 
-    private sealed class LoopThreadState(UvLoopHandle loop)
+    /// <summary>This loop thread's recording, or null when nothing is recorded (then recording costs this one read).</summary>
+    private static LoopRecording? Recording => t_loopThread?.Recording;
+
+    private sealed class LoopThreadState(UvLoopHandle loop, LoopRecording? recording)
     {
         public UvLoopHandle Loop { get; } = loop;
+
+        public LoopRecording? Recording { get; } = recording;
 
         public ExceptionDispatchInfo? Failure { get; set; }
     }

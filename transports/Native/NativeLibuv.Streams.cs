@@ -1,4 +1,5 @@
 using Testbed.Engine.Networking;
+using Testbed.Transports.Recording;
 using static Testbed.Transports.Native.LibuvInterop;
 
 namespace Testbed.Transports.Native;
@@ -27,10 +28,17 @@ internal sealed unsafe partial class NativeLibuv
             bufs[i] = new UvBuf { Base = buffers[i].Pointer, Len = (nuint)buffers[i].Length };
         }
 
-        var native = AllocNative(WriteSize, request);
+        var recording = Recording;
+        var native = AllocNative(recording is null ? WriteSize : WriteSize + (nuint)sizeof(RequestSlot), request);
         fixed (UvBuf* first = bufs)
         {
             Submit(request, native, uv_write(native, stream.Native, first, (uint)bufs.Length, &OnWriteCallback), "uv_write");
+        }
+
+        if (recording is not null)
+        {
+            // Once submitted (libuv never calls back from inside uv_write), so a refused write is not recorded.
+            *(RequestSlot*)(native + (nint)WriteSize) = new RequestSlot(stream.Native, recording.Write(stream.Native, buffers));
         }
     }
 
@@ -38,9 +46,21 @@ internal sealed unsafe partial class NativeLibuv
 
     public void Shutdown(UvShutdownReq request, UvStreamHandle stream)
     {
-        var native = AllocNative(ShutdownSize, request);
+        var recording = Recording;
+        var native = AllocNative(recording is null ? ShutdownSize : ShutdownSize + (nuint)sizeof(RequestSlot), request);
         Submit(request, native, uv_shutdown(native, stream.Native, &OnShutdownCallback), "uv_shutdown");
+        if (recording is not null)
+        {
+            recording.Event(stream.Native, RecordedKind.Shutdown);
+            *(RequestSlot*)(native + (nint)ShutdownSize) = new RequestSlot(stream.Native, 0);
+        }
     }
+
+    /// <summary>
+    /// Recorded requests carry this after libuv's structure: the connection's <c>uv_tcp_t*</c> and the write's
+    /// number, which the completion callback needs and libuv does not keep for us.
+    /// </summary>
+    private readonly record struct RequestSlot(nint Stream, int Write);
 
     /// <summary>
     /// Records a submitted request, or frees it and throws when libuv refused it (no callback will follow).

@@ -67,6 +67,7 @@ internal sealed unsafe partial class NativeLibuv
     {
         Check(uv_accept(server.Native, client.Native), "uv_accept");
         ThrowIfInHeadroom(client);
+        Recording?.Accepted(client);
     }
 
     /// <summary>

@@ -16,6 +16,10 @@ namespace Testbed.Transports.Native;
 internal sealed unsafe partial class NativeLibuv : ILibuv
 {
     private readonly Action<string, Exception>? _onLoopThreadFault;
+    private readonly NativeRecorder? _recorder;
+
+    /// <summary>Loops started so far: the next one's index in start order (a recording's <c>loop</c>).</summary>
+    private int _loopsStarted;
 
     /// <param name="onLoopThreadFault">
     /// Receives (thread name, exception) when a loop thread ends with an exception: one thrown by its setup or
@@ -23,9 +27,11 @@ internal sealed unsafe partial class NativeLibuv : ILibuv
     /// teardown is then skipped). Without it the exception is left unhandled, which ends the process: a loop that
     /// died must not go unnoticed.
     /// </param>
-    public NativeLibuv(Action<string, Exception>? onLoopThreadFault = null)
+    /// <param name="recorder">Records every connection's reads, writes and ends (<c>RecordTo</c>); none by default.</param>
+    public NativeLibuv(Action<string, Exception>? onLoopThreadFault = null, NativeRecorder? recorder = null)
     {
         _onLoopThreadFault = onLoopThreadFault;
+        _recorder = recorder;
     }
 
     public string ErrName(int status)

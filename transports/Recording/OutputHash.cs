@@ -22,8 +22,11 @@ public sealed class OutputHash
     }
 
     /// <summary>The hash of everything appended so far, as 16 hex digits.</summary>
-    public string Current => _hash.GetCurrentHashAsUInt64().ToString("x16", CultureInfo.InvariantCulture);
+    public string Current => Format(_hash.GetCurrentHashAsUInt64());
 
     /// <summary>XxHash64 of <paramref name="bytes"/> alone, as 16 hex digits (a read's hash without its bytes).</summary>
-    public static string Of(ReadOnlySpan<byte> bytes) => XxHash64.HashToUInt64(bytes).ToString("x16", CultureInfo.InvariantCulture);
+    public static string Of(ReadOnlySpan<byte> bytes) => Format(XxHash64.HashToUInt64(bytes));
+
+    /// <summary>An XxHash64 value as a recording writes it: 16 lower-case hex digits.</summary>
+    internal static string Format(ulong hash) => hash.ToString("x16", CultureInfo.InvariantCulture);
 }

@@ -7,4 +7,5 @@ namespace Testbed.Transports.Recording;
 [JsonSerializable(typeof(RecordingHeader))]
 [JsonSerializable(typeof(RecordedEvent))]
 [JsonSerializable(typeof(RecordingFooter))]
+[JsonSerializable(typeof(RecordedKind))]
 internal sealed partial class RecordingJson : JsonSerializerContext;
