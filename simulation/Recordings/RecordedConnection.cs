@@ -1,3 +1,4 @@
+using Testbed.Engine.Networking;
 using Testbed.Transports.Recording;
 
 namespace Testbed.Simulator.Recordings;
@@ -31,6 +32,27 @@ internal sealed class RecordedConnection
 
     /// <summary>The output's length when the server called uv_shutdown, or null if it never did.</summary>
     public long? ShutdownOffset { get; set; }
+
+    /// <summary>
+    /// When the connection broke, if it did: the client's reset (its read error) or the first write that failed,
+    /// whichever came first, with its status. What the server had not handed to the socket by then was racing
+    /// the break: the recording shows how far the real app got, not how far it would have.
+    /// </summary>
+    public (long Micros, int Status)? Broken
+    {
+        get
+        {
+            var reset = Steps.Find(s => s.Kind == RecordedKind.ReadError);
+            var failed = Writes.Find(w => w is { DoneAt: not null, Status: < 0 });
+            return (reset, failed) switch
+            {
+                (not null, not null) when failed.DoneAt < reset.Micros => (failed.DoneAt.Value, failed.Status),
+                (not null, _) => (reset.Micros, UvStatus.ECONNRESET),
+                (null, not null) => (failed.DoneAt!.Value, failed.Status),
+                _ => null,
+            };
+        }
+    }
 
     /// <summary>Everything the server wrote on it.</summary>
     public long OutputLength => Writes.Count == 0 ? 0 : Writes[^1].End;

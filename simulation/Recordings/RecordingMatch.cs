@@ -70,8 +70,10 @@ internal sealed class RecordingMatch(IReadOnlyList<ReplayedConnection> connectio
         connection.SimulatedEnd += write.Length;
         var covering = connection.Recorded.WriteAt(Math.Max(start, connection.SimulatedEnd - 1));
         var now = Run.Simulation.NowMicros;
-        var (at, status) = covering is { DoneAt: { } done }
-            ? (origin + done, covering.Status)
+        // Past the recorded output of a connection that broke, the real server never got a write through: this one
+        // waits for the break and fails with it, rather than letting the simulated app run further ahead.
+        var (at, status) = covering is { DoneAt: { } done } ? (origin + done, covering.Status)
+            : connection.Recorded.Broken is { } broken ? (origin + broken.Micros, broken.Status)
             : (now + ExtraWriteMicros, write.Connection.ClientReset ? UvStatus.ECONNRESET : 0);
         at = Math.Max(Math.Max(at, now), connection.LastDone);
         connection.LastDone = at;
@@ -109,15 +111,22 @@ internal sealed class RecordingMatch(IReadOnlyList<ReplayedConnection> connectio
         var compared = connection.FirstDroppedAt is { } cut ? recorded.Writes.TakeWhile(w => w.SubmittedAt < cut).ToList() : recorded.Writes;
         var divergence = Compare(recorded, compared, output, wholeOutput: connection.FirstDroppedAt is null);
         string? closeNote = null;
-        if (connection.FirstDroppedAt is null && divergence is null && recorded.ShutdownOffset != connection.SimulatedShutdown)
+        if (divergence is null && recorded.Broken is not null && output.Length > recorded.OutputLength)
         {
-            closeNote = $"the server's FIN came after {Describe(connection.SimulatedShutdown)} in the replay, after {Describe(recorded.ShutdownOffset)} in the recording";
+            closeNote = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the replay handed {output.Length - recorded.OutputLength} bytes more to the socket before the connection broke (its app ran ahead of the real one's)");
+        }
+        else if (connection.FirstDroppedAt is null && divergence is null && recorded.ShutdownOffset != connection.SimulatedShutdown)
+        {
+            closeNote = $"the server shut its side down {Describe(recorded.ShutdownOffset)} in the recording, {Describe(connection.SimulatedShutdown)} in the replay";
         }
 
         return new ConnectionReplay(recorded.Id, recorded.Loop, true, connection.Dropped, recorded.OutputLength, output.Length, compared.Count, divergence, closeNote);
     }
 
-    private static string Describe(long? offset) => offset is { } bytes ? bytes.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes" : "no FIN at all";
+    /// <summary>Where a server's FIN (uv_shutdown) came in its output, or that it closed without one.</summary>
+    private static string Describe(long? offset) => offset is { } bytes
+        ? "after " + bytes.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes"
+        : "not at all (it closed without a FIN)";
 
     private ReplayDivergence? Compare(RecordedConnection recorded, IReadOnlyList<RecordedWrite> writes, byte[] output, bool wholeOutput)
     {
@@ -139,7 +148,9 @@ internal sealed class RecordingMatch(IReadOnlyList<ReplayedConnection> connectio
             }
         }
 
-        if (wholeOutput && output.Length > recorded.OutputLength)
+        // More output than recorded before the connection broke is the simulated app outrunning the real one (the
+        // app's speed is not recorded): the recording is matched as a prefix, and the rest is noted, not failed.
+        if (wholeOutput && output.Length > recorded.OutputLength && recorded.Broken is null)
         {
             return Diverged(recorded, recorded.Writes.Count + 1, recorded.OutputLength, output, $"{recorded.OutputLength} bytes in all", $"{output.Length} bytes");
         }

@@ -24,7 +24,7 @@ public sealed record ReplayDivergence(int Connection, int Write, long Offset, st
 /// <param name="ReplayedBytes">What the simulated server wrote on it.</param>
 /// <param name="ComparedWrites">Recorded writes whose boundaries were compared.</param>
 /// <param name="Divergence">The first difference, or null.</param>
-/// <param name="CloseNote">Set when the server sent its FIN after a different amount of output (a note: it does not fail the replay).</param>
+/// <param name="CloseNote">Set when the server sent its FIN after a different amount of output, or wrote more than recorded before the client's reset (a note: it does not fail the replay).</param>
 public sealed record ConnectionReplay(int Connection, int Loop, bool Kept, int Dropped, long RecordedBytes, long ReplayedBytes, int ComparedWrites, ReplayDivergence? Divergence, string? CloseNote)
 {
     /// <summary>Played, and its output is the recorded one at every compared boundary.</summary>

@@ -24,6 +24,9 @@ internal sealed class RecordingBuilder(int loops = 1, RecordBodies bodies = Reco
 
     public RecordingBuilder Eof(long t, int c) => Add(new RecordedEvent { Micros = t, Kind = RecordedKind.Eof, Connection = c });
 
+    /// <summary>The client's reset, as the server's read saw it (ECONNRESET).</summary>
+    public RecordingBuilder Reset(long t, int c) => Add(new RecordedEvent { Micros = t, Kind = RecordedKind.ReadError, Connection = c, Status = Testbed.Engine.Networking.UvStatus.ECONNRESET });
+
     /// <summary>A write of <paramref name="text"/> submitted at <paramref name="t"/> and done <paramref name="latency"/> µs later.</summary>
     public RecordingBuilder Write(long t, int c, string text, long latency = 50, int status = 0)
     {

@@ -66,6 +66,25 @@ public sealed partial class RecordingReplaySpecs
     }
 
     [Fact]
+    public void What_the_simulated_app_writes_past_the_recorded_output_of_a_reset_connection_waits_for_the_reset_and_is_noted_not_failed()
+    {
+        // The real app had written nothing by the time the client reset; the simulated one answers at once. Its
+        // writes wait for the reset and fail with it, so it gets no further than its in-flight and buffer bounds.
+        var recording = new RecordingBuilder()
+            .Accept(100, 1).Read(200, 1, "GET /bytes/1048576 HTTP/1.1\r\nHost: x\r\n\r\n").Reset(50_000, 1).Close(50_100, 1)
+            .Build();
+        var scenario = new RecordingScenario(recording, BuiltIn);
+
+        var result = scenario.Replay(new RunOptions { Trace = true });
+
+        Assert.True(result.Passed, result.Failure?.Detail);
+        var connection = Assert.Single(scenario.LastReport!.Connections);
+        Assert.True(connection.Matches);
+        Assert.InRange(connection.ReplayedBytes, 1, 4 * 65_536 + 1_000);
+        Assert.Contains($"handed {connection.ReplayedBytes} bytes more to the socket before the connection broke", connection.CloseNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_same_recording_replays_twice_to_the_same_trace()
     {
         var recording = KeepAliveAndPipelined().Build();
