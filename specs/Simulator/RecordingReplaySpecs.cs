@@ -4,6 +4,7 @@ using Testbed.Engine.App;
 using Testbed.Simulator.Recordings;
 using Testbed.Simulator.Runs;
 using Testbed.Simulator.Shrinking;
+using Testbed.Simulator.Snapshots;
 using Testbed.Transports.Mock.Choices;
 using Testbed.Transports.Recording;
 using static Testbed.Specs.Simulator.RecordingBuilder;
@@ -82,6 +83,15 @@ public sealed partial class RecordingReplaySpecs
         Assert.True(connection.Matches);
         Assert.InRange(connection.ReplayedBytes, 1, 4 * 65_536 + 1_000);
         Assert.Contains($"handed {connection.ReplayedBytes} bytes more to the socket before the connection broke", connection.CloseNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_replay_s_trace_is_pinned_as_a_snapshot_like_any_run_s()
+    {
+        var result = new RecordingScenario(KeepAliveAndPipelined().Build(), BuiltIn).Replay(new RunOptions { Trace = true });
+
+        Assert.True(result.Passed, result.Failure?.Detail);
+        SnapshotStore.Verify(TraceSummary.Of(result, "keep-alive and pipelined requests, replayed from a recording"), GetType());
     }
 
     [Fact]
