@@ -120,15 +120,33 @@ internal static class SweepCommand
     /// <summary>The regression corpus to replay first (none without a folder); null, after one line naming the file, for a corpus that cannot be read.</summary>
     private static IReadOnlyList<(string File, Testbed.Simulator.Shrinking.FailureCase Case)>? LoadRegressions(string? folder, TextWriter error)
     {
+        IReadOnlyList<(string File, Testbed.Simulator.Shrinking.FailureCase Case)> cases;
         try
         {
-            return folder is null ? [] : RegressionCorpus.Load(folder);
+            cases = folder is null ? [] : RegressionCorpus.Load(folder);
         }
         catch (FormatException ex)
         {
             error.WriteLine("testbed: --regressions " + ex.Message);
             return null;
         }
+
+        // A recording's case is replayed on its app, which only the CLI builds: one it cannot is named here, not
+        // thrown from the middle of the sweep.
+        foreach (var (file, failure) in cases)
+        {
+            try
+            {
+                RecordingApps.ForCase(failure);
+            }
+            catch (Testbed.Simulator.Recordings.RecordingReplayException ex)
+            {
+                error.WriteLine($"testbed: --regressions {file}: {ex.Message}");
+                return null;
+            }
+        }
+
+        return cases;
     }
 
     /// <summary>ulong.MaxValue for "every", the number for a sample, null for anything else.</summary>

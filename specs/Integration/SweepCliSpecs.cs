@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Testbed.Simulator.Runs;
 using Testbed.Simulator.Shrinking;
 using Testbed.Specs.Integration.Support;
+using Testbed.Specs.Support;
 
 namespace Testbed.Specs.Integration;
 
@@ -106,6 +107,30 @@ public sealed class SweepCliSpecs
 
             Assert.Equal(2, run.ExitCode);
             Assert.Contains("bad.json", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_regression_folder_with_a_recording_case_on_an_app_the_command_cannot_build_is_one_line_naming_it_and_exit_code_2()
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-regressions-");
+        try
+        {
+            var corpusCase = Path.Combine(RepositoryRoot.Path, "simulation", "regression-cases", "handle-lifecycle-recording-11395721674754964259.json");
+            var text = (await File.ReadAllTextAsync(corpusCase)).Replace("\"App\":\"builtin\"", "\"App\":\"shop\"", StringComparison.Ordinal);
+            Assert.Contains("\"App\":\"shop\"", text, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "shop.json"), text);
+
+            var run = await TestbedCli.RunAsync("sweep", "--seeds", "1..2", "--regressions", folder.FullName);
+
+            Assert.Equal(2, run.ExitCode);
+            var line = Assert.Single(run.ErrorLines);
+            Assert.Contains("shop.json", line, StringComparison.Ordinal);
+            Assert.Contains("the recording's app is 'shop'", line, StringComparison.Ordinal);
         }
         finally
         {
