@@ -60,7 +60,7 @@ public static class ServeCommand
         // so it takes an optional value and refuses any.
         var reportAllocations = new Option<string?>("--report-allocations")
         {
-            Description = "At stop, print the bytes allocated per request since the start or the last SIGUSR1 (which resets the count)",
+            Description = "At stop, and on SIGUSR1 (which starts the count again), print the bytes allocated per request since the start or the last SIGUSR1",
             Arity = ArgumentArity.ZeroOrOne,
         };
         reportAllocations.Validators.Add(r =>
@@ -136,7 +136,7 @@ public static class ServeCommand
 
         var endPoint = new IPEndPoint(settings.ListenAddress, settings.Port);
         var routes = new BuiltInRoutes(settings.Root is null ? null : new StaticFiles(settings.Root));
-        using var allocations = reportAllocations ? new AllocationReport() : null;
+        using var allocations = reportAllocations ? new AllocationReport(output) : null;
         var server = builder.Services
             .AddTestbedServer(o =>
             {

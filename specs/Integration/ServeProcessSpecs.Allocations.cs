@@ -8,7 +8,7 @@ namespace Testbed.Specs.Integration;
 public sealed partial class ServeProcessSpecs
 {
     [Fact]
-    public async Task Serve_with_report_allocations_prints_bytes_per_request_since_the_last_SIGUSR1_at_stop()
+    public async Task Serve_with_report_allocations_prints_bytes_per_request_on_SIGUSR1_and_at_stop_each_for_its_own_span()
     {
         await using var serve = await ServeProcess.StartAsync("--threads", "2", "--report-allocations");
         using (var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Bounded.Timeout })
@@ -20,8 +20,11 @@ public sealed partial class ServeProcessSpecs
             }
 
             await serve.SendAsync("USR1");
-            await Task.Delay(TimeSpan.FromSeconds(2)); // Nothing shows the reset; the handler runs on its own thread.
+            await Bounded.UntilAsync(() => serve.Output.Any(l => l.StartsWith("allocations:", StringComparison.Ordinal)), "the line SIGUSR1 prints");
             Assert.False(serve.HasExited, "SIGUSR1 ended the server");
+            var warmUp = AllocationsLine().Match(Assert.Single(serve.Output, l => l.StartsWith("allocations:", StringComparison.Ordinal)));
+            Assert.True(warmUp.Success);
+            Assert.Equal("7", warmUp.Groups[2].Value);
             for (var i = 0; i < 20; i++)
             {
                 Assert.Equal("Hello, World!", await client.GetStringAsync(new Uri(serve.BaseAddress, "/plaintext")));
@@ -31,7 +34,9 @@ public sealed partial class ServeProcessSpecs
         var exit = await serve.SignalAsync("INT");
 
         Assert.Equal(0, exit.Code);
-        var line = Assert.Single(serve.Output, l => l.StartsWith("allocations:", StringComparison.Ordinal));
+        var lines = serve.Output.Where(l => l.StartsWith("allocations:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        var line = lines[1];
         var match = AllocationsLine().Match(line);
         Assert.True(match.Success, line);
         var bytes = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
