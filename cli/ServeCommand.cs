@@ -18,7 +18,8 @@ namespace Testbed.Cli;
 
 /// <summary>
 /// <c>testbed serve [--port 5000] [--threads N] [--root DIR] [--record FILE [--record-bodies none|hash|full]
-/// [--record-max-bytes N]]</c>: the server on real libuv, optionally recording its connections (docs/record-replay.md).
+/// [--record-max-bytes N]] [--report-allocations]</c>: the server on real libuv, optionally recording its connections
+/// (docs/record-replay.md) or reporting the bytes allocated per request at stop (<see cref="AllocationReport"/>).
 /// </summary>
 public static class ServeCommand
 {
@@ -55,7 +56,22 @@ public static class ServeCommand
             CustomParser = r => WholeNumberFlag.Parse(r, "--record-max-bytes", 1L, long.MaxValue),
         };
 
-        var command = new Command("serve", "Run the HTTP/1.1 server on native libuv until Ctrl+C or SIGTERM") { port, threads, root, record, recordBodies, recordMaxBytes };
+        // A switch. As a bool option, "--report-allocations=yes" would be an unrecognised argument naming no flag,
+        // so it takes an optional value and refuses any.
+        var reportAllocations = new Option<string?>("--report-allocations")
+        {
+            Description = "At stop, and on SIGUSR1 (which starts the count again), print the bytes allocated per request since the start or the last SIGUSR1",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        reportAllocations.Validators.Add(r =>
+        {
+            if (r.Tokens is [var token, ..])
+            {
+                r.AddError($"--report-allocations takes no value, got '{token.Value}'");
+            }
+        });
+
+        var command = new Command("serve", "Run the HTTP/1.1 server on native libuv until Ctrl+C or SIGTERM") { port, threads, root, record, recordBodies, recordMaxBytes, reportAllocations };
         command.Validators.Add(r =>
         {
             if (r.GetResult(record) is null && (r.GetResult(recordBodies) ?? (object?)r.GetResult(recordMaxBytes)) is not null)
@@ -73,7 +89,7 @@ public static class ServeCommand
             var recording = result.GetValue(record) is { } path
                 ? new ServeRecording(path, result.GetValue(recordBodies) ?? RecordBodies.Hash, result.GetValue(recordMaxBytes))
                 : null;
-            return RunAsync(flags, recording, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
+            return RunAsync(flags, recording, result.GetResult(reportAllocations) is not null, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
     }
@@ -101,7 +117,7 @@ public static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(Dictionary<string, string?> flags, ServeRecording? recording, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Dictionary<string, string?> flags, ServeRecording? recording, bool reportAllocations, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection(flags);
@@ -120,6 +136,7 @@ public static class ServeCommand
 
         var endPoint = new IPEndPoint(settings.ListenAddress, settings.Port);
         var routes = new BuiltInRoutes(settings.Root is null ? null : new StaticFiles(settings.Root));
+        using var allocations = reportAllocations ? new AllocationReport(output) : null;
         var server = builder.Services
             .AddTestbedServer(o =>
             {
@@ -127,7 +144,7 @@ public static class ServeCommand
                 o.ThreadCount = settings.Threads;
                 settings.Limits.ApplyTo(o.Limits);
             })
-            .UseApplication(routes.HandleAsync)
+            .UseApplication(allocations is null ? routes.HandleAsync : allocations.Wrap(routes.HandleAsync))
             .UseNativeLibuv();
         if (recording is not null)
         {
@@ -138,6 +155,11 @@ public static class ServeCommand
         try
         {
             await host.RunAsync(cancellationToken);
+            if (allocations is not null)
+            {
+                output.WriteLine(allocations.Line());
+            }
+
             return 0;
         }
         catch (UvException ex)
