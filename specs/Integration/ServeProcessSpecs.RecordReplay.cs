@@ -27,13 +27,17 @@ public sealed partial class ServeProcessSpecs
         var url = serve.BaseAddress.ToString().TrimEnd('/');
 
         // Keep-alive: two requests on one curl connection.
+        await AwayFromASecondBoundaryAsync();
         Assert.Equal(0, (await Curl.RunAsync("-sf", "-o", "/dev/null", "-o", "/dev/null", url + "/plaintext", url + "/plaintext")).ExitCode);
 
         // A chunked upload, and a body sent only after 100 Continue.
+        await AwayFromASecondBoundaryAsync();
         Assert.Equal(0, (await Curl.RunAsync("-sf", "-o", "/dev/null", "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + upload.Path, url + "/echo")).ExitCode);
+        await AwayFromASecondBoundaryAsync();
         Assert.Equal(0, (await Curl.RunAsync("-sf", "-o", "/dev/null", "-H", "Expect: 100-continue", "--data-binary", "@" + upload.Path, url + "/echo")).ExitCode);
 
         // Three pipelined requests in one send, the last asking to close.
+        await AwayFromASecondBoundaryAsync();
         using (var pipelined = await RawConnection.OpenAsync(endPoint))
         {
             await pipelined.SendAsync(Get + Get + Get.Replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n", StringComparison.Ordinal));
@@ -44,6 +48,7 @@ public sealed partial class ServeProcessSpecs
         }
 
         // A client that resets in the middle of an 8 MiB response.
+        await AwayFromASecondBoundaryAsync();
         using (var resetter = await RawConnection.OpenAsync(endPoint, receiveBufferSize: 16_384))
         {
             await resetter.SendAsync("GET /bytes/8388608 HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -52,6 +57,7 @@ public sealed partial class ServeProcessSpecs
         }
 
         // A slow reader of a 2 MiB response: small reads with pauses, so writes wait for the socket.
+        await AwayFromASecondBoundaryAsync();
         using (var slow = await RawConnection.OpenAsync(endPoint, receiveBufferSize: 8_192))
         {
             await slow.SendAsync("GET /bytes/2097152 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
@@ -81,6 +87,22 @@ public sealed partial class ServeProcessSpecs
         for (var id = 1; id <= 6; id++)
         {
             Assert.Matches(id == 5 ? $@"connection 5 \(loop \d\): match, \d+ of \d+ bytes" : $@"connection {id} \(loop \d\): match, (\d+) of \1 bytes", replay.Error);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the wall clock is 50 to 300 ms into a second. A response's Date is the second its head was
+    /// made in, some time after its request arrived (a first request of its kind waits for the JIT); the replay
+    /// makes it the moment the request arrives, as it cannot know the real app's speed (docs/record-replay.md).
+    /// Starting each exchange early in a second keeps a second boundary out of that gap, so the spec judges the
+    /// replay, not the chance of a boundary.
+    /// </summary>
+    private static async Task AwayFromASecondBoundaryAsync()
+    {
+        var intoSecond = DateTimeOffset.UtcNow.Millisecond;
+        if (intoSecond is < 50 or > 300)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds((1_050 - intoSecond) % 1_000));
         }
     }
 }
