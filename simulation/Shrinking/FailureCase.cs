@@ -89,7 +89,7 @@ public sealed record FailureCase(RunSpec Spec, string Invariant, IReadOnlyList<C
         {{string.Join("\n", Format().TrimEnd('\n').Split('\n').Select(line => "        " + line))}}
                 """);
 
-            {{(Recording is null ? "var result = failure.Run();" : "// App: the RequestDelegate the recording was made with (testbed serve's BuiltInRoutes for App=builtin).\n            var result = failure.Run(scenario: new RecordingScenario(failure.Recording!, App));")}}
+            {{(Recording is null ? "var result = failure.Run();" : "// App: the RequestDelegate the recording was made with (testbed serve's BuiltInRoutes for App=builtin).\n    var result = failure.Run(scenario: new RecordingScenario(failure.Recording!, App));")}}
 
             Assert.True(result.Passed, $"{failure.Invariant} still breaks: {result.Failure?.Detail}");
         }
