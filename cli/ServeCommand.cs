@@ -23,6 +23,16 @@ namespace Testbed.Cli;
 /// </summary>
 public static class ServeCommand
 {
+    /// <summary>The host's own deadline for a graceful stop (in-flight requests, then every handle and loop).</summary>
+    private static readonly TimeSpan HostStopDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long System.CommandLine waits after Ctrl+C or SIGTERM before it ends the process itself with exit 130:
+    /// past the host's stop deadline, so a graceful stop under load (up to the engine's 3 s for in-flight requests)
+    /// is never cut short, and a recording always gets its footer. Its default, 2 s, cut such stops short.
+    /// </summary>
+    public static readonly TimeSpan ProcessTerminationTimeout = HostStopDeadline + TimeSpan.FromSeconds(5);
+
     public static Command Create()
     {
         var port = new Option<int?>("--port")
@@ -121,7 +131,7 @@ public static class ServeCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection(flags);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = HostStopDeadline);
         // A failed start is reported below in one line; the host's own stack-trace dump would bury it.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (ConfigurationProblem(builder.Configuration, out var settings) is { } problem)

@@ -42,6 +42,12 @@ public static class TestbedCommandLine
             return UsageError;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output ?? Console.Out, Error = error });
+        var invocation = new InvocationConfiguration { Output = output ?? Console.Out, Error = error };
+        if (parsed.CommandResult.Command.Name == "serve")
+        {
+            invocation.ProcessTerminationTimeout = ServeCommand.ProcessTerminationTimeout;
+        }
+
+        return await parsed.InvokeAsync(invocation);
     }
 }

@@ -32,6 +32,23 @@ public sealed partial class ServeProcessSpecs
     }
 
     [Fact]
+    public async Task A_stop_that_waits_out_a_request_in_flight_past_2_seconds_still_exits_0()
+    {
+        // A body that stops halfway keeps its request in flight, so the stop waits the engine's 3 s for it before
+        // aborting it: past System.CommandLine's default of 2 s, which ended such a stop with exit 130.
+        await using var serve = await ServeProcess.StartAsync("--threads", "1");
+        using var client = await RawConnection.OpenAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, serve.BaseAddress.Port));
+        await client.SendAsync("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhello");
+        await Task.Delay(200);
+
+        var exit = await serve.SignalAsync("INT");
+
+        Assert.Equal(0, exit.Code);
+        Assert.True(exit.Took > TimeSpan.FromSeconds(2.5), $"the stop took {exit.Took}, so it did not wait for the request in flight");
+        Assert.True(exit.Took < TimeSpan.FromSeconds(10), $"exit took {exit.Took}");
+    }
+
+    [Fact]
     public async Task A_second_server_on_the_same_port_fails_with_one_line_naming_EADDRINUSE()
     {
         await using var first = await ServeProcess.StartAsync("--threads", "2");
