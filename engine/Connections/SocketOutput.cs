@@ -1,3 +1,4 @@
+using System.Buffers;
 using Testbed.Engine.Infrastructure;
 using Testbed.Engine.Networking;
 
@@ -32,6 +33,7 @@ internal sealed class SocketOutput
     private readonly Queue<WriteWaiter> _waiters = new();
     private readonly List<TaskCompletionSource> _droppedBeforeAnnouncement = [];
     private readonly List<WriteBatch> _inFlight = [];
+    private readonly List<WriteWaiter> _released = [];
     private readonly Stack<UvWriteReq> _requests = new();
     private readonly Action<UvRequest, int> _onWriteCompleted;
     private readonly TimeProvider _time;
@@ -90,42 +92,108 @@ internal sealed class SocketOutput
     {
         lock (_sync)
         {
-            if (_end.Aborted || _end.DisconnectRequested)
+            if (DroppingLocked(data.Length, out var dropped))
             {
-                _trace.WriteAccepted(_connectionId, data.Length, _accepted, WriteOutcome.Dropped);
-                if (!_end.Aborted || _end.AbortAnnounced)
-                {
-                    return Task.CompletedTask;
-                }
-
-                // Not at once after an abort: a busy writer would spin through dropped writes before RequestAborted
-                // fired. Each write its own task: a task awaited twice sends all but one continuation to the thread pool.
-                var dropped = new TaskCompletionSource();
-                _droppedBeforeAnnouncement.Add(dropped);
-                return dropped.Task;
+                return dropped;
             }
 
             _pending.Append(data);
-            _accepted += data.Length;
-            if (!immediate)
-            {
-                _trace.WriteAccepted(_connectionId, data.Length, _accepted, WriteOutcome.Buffered);
-                return Task.CompletedTask;
-            }
-
-            _flushRequested = true;
-            var result = Task.CompletedTask;
-            if (_waiters.Count > 0 || !FitsBudget(_accepted))
-            {
-                var waiter = new WriteWaiter(_accepted);
-                _waiters.Enqueue(waiter);
-                result = waiter.Completion.Task;
-            }
-
-            _trace.WriteAccepted(_connectionId, data.Length, _accepted, result.IsCompleted ? WriteOutcome.PreCompleted : WriteOutcome.Waiting);
-            PostSubmitLocked();
-            return result;
+            return AcceptedLocked(data.Length, immediate);
         }
+    }
+
+    /// <summary>
+    /// Accepts one framed piece, <paramref name="prefix"/>, <paramref name="data"/> and <paramref name="suffix"/>
+    /// (a chunk), as one immediate write: one lock, one budget decision, one submission.
+    /// </summary>
+    public Task WriteChunkAsync(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data, ReadOnlySpan<byte> suffix)
+    {
+        var length = prefix.Length + data.Length + suffix.Length;
+        lock (_sync)
+        {
+            if (DroppingLocked(length, out var dropped))
+            {
+                return dropped;
+            }
+
+            _pending.Append(prefix);
+            _pending.Append(data);
+            _pending.Append(suffix);
+            return AcceptedLocked(length, immediate: true);
+        }
+    }
+
+    /// <summary>
+    /// Accepts <paramref name="length"/> bytes that <paramref name="fill"/> writes straight into the output's pool
+    /// blocks (a response head), so they are never built anywhere else first.
+    /// </summary>
+    public Task WriteAsync<TState>(int length, TState state, SpanAction<byte, TState> fill, bool immediate)
+    {
+        lock (_sync)
+        {
+            if (DroppingLocked(length, out var dropped))
+            {
+                return dropped;
+            }
+
+            _pending.Append(length, state, fill);
+            return AcceptedLocked(length, immediate);
+        }
+    }
+
+    /// <summary>Asks for everything pending to go to the socket; completes when the budget allows, as an immediate write does.</summary>
+    public Task FlushAsync()
+    {
+        lock (_sync)
+        {
+            return DroppingLocked(0, out var dropped) ? dropped : AcceptedLocked(0, immediate: true);
+        }
+    }
+
+    /// <summary>After an abort or a requested disconnect, a write is dropped; <paramref name="result"/> is what its caller awaits.</summary>
+    private bool DroppingLocked(int length, out Task result)
+    {
+        result = Task.CompletedTask;
+        if (!_end.Aborted && !_end.DisconnectRequested)
+        {
+            return false;
+        }
+
+        _trace.WriteAccepted(_connectionId, length, _accepted, WriteOutcome.Dropped);
+        if (_end.Aborted && !_end.AbortAnnounced)
+        {
+            // Not at once after an abort: a busy writer would spin through dropped writes before RequestAborted
+            // fired. Each write its own task: a task awaited twice sends all but one continuation to the thread pool.
+            var dropped = new TaskCompletionSource();
+            _droppedBeforeAnnouncement.Add(dropped);
+            result = dropped.Task;
+        }
+
+        return true;
+    }
+
+    /// <summary>Counts <paramref name="length"/> appended bytes; an immediate write asks for a flush and may wait for the budget.</summary>
+    private Task AcceptedLocked(int length, bool immediate)
+    {
+        _accepted += length;
+        if (!immediate)
+        {
+            _trace.WriteAccepted(_connectionId, length, _accepted, WriteOutcome.Buffered);
+            return Task.CompletedTask;
+        }
+
+        _flushRequested = true;
+        var result = Task.CompletedTask;
+        if (_waiters.Count > 0 || !FitsBudget(_accepted))
+        {
+            var waiter = new WriteWaiter(_accepted);
+            _waiters.Enqueue(waiter);
+            result = waiter.Completion.Task;
+        }
+
+        _trace.WriteAccepted(_connectionId, length, _accepted, result.IsCompleted ? WriteOutcome.PreCompleted : WriteOutcome.Waiting);
+        PostSubmitLocked();
+        return result;
     }
 
     /// <summary>Ends the output: shutdown or disconnect happens once everything queued before it is flushed.</summary>
@@ -217,6 +285,7 @@ internal sealed class SocketOutput
     private void SubmitOnLoop()
     {
         WriteBatch? batch;
+        var end = ProduceEndType.ConnectionKeepAlive;
         lock (_sync)
         {
             _submitPosted = false;
@@ -229,11 +298,19 @@ internal sealed class SocketOutput
             _flushRequested = _pending.Length > 0 && _flushRequested;
             if (batch is null)
             {
-                FinishEndIfDrainedLocked();
-                return;
+                end = EndDueLocked();
             }
+            else
+            {
+                _inFlight.Add(batch);
+            }
+        }
 
-            _inFlight.Add(batch);
+        if (batch is null)
+        {
+            // Already on the loop: the end runs here, not in one more post that would wake the loop again.
+            FinishEnd(end);
+            return;
         }
 
         _submitted += batch.Bytes;
@@ -256,7 +333,7 @@ internal sealed class SocketOutput
             {
                 Invariant.Assert(_inFlight[^1] == batch);
                 _inFlight.RemoveAt(_inFlight.Count - 1);
-                batch.Release();
+                _pending.Release(batch);
             }
 
             _events.OnWriteFailed(ex.Status);
@@ -266,20 +343,22 @@ internal sealed class SocketOutput
     private void OnWriteCompleted(UvWriteReq request, int status)
     {
         _requests.Push(request);
-        List<WriteWaiter> released = [];
+        var released = _released;
+        Invariant.Assert(released.Count == 0, "completions do not nest");
         bool resubmit;
         lock (_sync)
         {
             var batch = _inFlight[0];
+            var bytes = batch.Bytes;
             _inFlight.RemoveAt(0);
-            batch.Release();
+            _pending.Release(batch);
             if (status < 0 || _end.Aborted)
             {
                 resubmit = false;
             }
             else
             {
-                _flushed += batch.Bytes;
+                _flushed += bytes;
                 Invariant.Assert(_flushed <= _accepted);
                 while (_waiters.Count > 0 && FitsBudget(_waiters.Peek().End))
                 {
@@ -295,6 +374,8 @@ internal sealed class SocketOutput
             _trace.WriteReleased(_connectionId, waiter.End, aborted: false);
             _thread.Scheduler.SetResultLater(waiter.Completion);
         }
+
+        released.Clear();
 
         if (status < 0)
         {
@@ -345,24 +426,42 @@ internal sealed class SocketOutput
         return since <= now - window && rate.Below(_submitted - queued - takenThen, _time.GetElapsedTime(since, now));
     }
 
-    /// <summary>Signals the requested disconnect or shutdown once nothing is pending or in flight.</summary>
-    private void FinishEndIfDrainedLocked()
+    /// <summary>
+    /// The disconnect or shutdown that is due now that nothing is pending or in flight, marked as started;
+    /// <see cref="ProduceEndType.ConnectionKeepAlive"/> when none is.
+    /// </summary>
+    private ProduceEndType EndDueLocked()
     {
         if (_inFlight.Count > 0 || _pending.Length > 0)
         {
-            return;
+            return ProduceEndType.ConnectionKeepAlive;
         }
 
         // A disconnect makes a pending shutdown moot: closing after the flush sends FIN as well.
         if (_end.DisconnectRequested && !_end.DisconnectStarted)
         {
             _end.DisconnectStarted = true;
-            _thread.Post(static s => ((SocketOutput)s!)._events.OnDisconnect(), this);
+            return ProduceEndType.SocketDisconnect;
         }
-        else if (_end.ShutdownRequested && !_end.ShutdownStarted && !_end.DisconnectRequested)
+
+        if (_end.ShutdownRequested && !_end.ShutdownStarted && !_end.DisconnectRequested)
         {
             _end.ShutdownStarted = true;
-            _thread.Post(static s => ((SocketOutput)s!)._events.OnShutdownSend(), this);
+            return ProduceEndType.SocketShutdownSend;
+        }
+
+        return ProduceEndType.ConnectionKeepAlive;
+    }
+
+    private void FinishEnd(ProduceEndType end)
+    {
+        if (end == ProduceEndType.SocketDisconnect)
+        {
+            _events.OnDisconnect();
+        }
+        else if (end == ProduceEndType.SocketShutdownSend)
+        {
+            _events.OnShutdownSend();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Testbed.Engine.App;
 using Testbed.Engine.Connections;
@@ -9,6 +10,11 @@ namespace Testbed.Engine.Http;
 /// Serves the requests of one connection in order: read a head, run the app, finish the response, and
 /// either keep the connection for the next (pipelined) request or end it. Runs on the scheduler.
 /// </summary>
+/// <remarks>
+/// The request head, the body reader and the <see cref="HttpContext"/> with its request, response and streams
+/// are made once per connection and reset between requests, as libuv-era Kestrel's Frame did: an app must not
+/// keep them past its request. The per-request async methods use pooled state machines.
+/// </remarks>
 internal sealed class Frame
 {
     private static readonly byte[] ContinueBytes = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
@@ -17,6 +23,9 @@ internal sealed class Frame
     private readonly ConnectionContext _context;
     private readonly RequestHeadReader _heads;
     private readonly ResponseProducer _response;
+    private readonly RequestHead _head = new();
+    private readonly RequestBodyReader _body;
+    private readonly HttpContext _httpContext;
     private readonly CancellationTokenSource _aborted = new();
     private readonly Func<bool> _isStopping;
     private readonly Func<Task> _sendContinue;
@@ -37,6 +46,12 @@ internal sealed class Frame
         _isStopping = () => _stopping;
         _sendContinue = SendContinueAsync;
         _takeTimedOut = connection.TakeTimedOut;
+        _body = new RequestBodyReader(connection.Input.Reader, context.Limits, _sendContinue, _takeTimedOut);
+        _httpContext = new HttpContext(
+            new HttpRequest(_head, new RequestBodyStream(_body, context.AllowSynchronousIO)),
+            new HttpResponse(_response, context.AllowSynchronousIO),
+            connection.Id,
+            _aborted.Token);
     }
 
     /// <summary>Serves requests until the connection ends; never throws.</summary>
@@ -99,9 +114,9 @@ internal sealed class Frame
         var lingering = true;
         try
         {
-            while (await _heads.ReadAsync(_isStopping).ConfigureAwait(false) is { } head)
+            while (await _heads.ReadAsync(_head, _isStopping).ConfigureAwait(false))
             {
-                if (!await ServeRequestAsync(head).ConfigureAwait(false))
+                if (!await ServeRequestAsync(_head).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -131,7 +146,8 @@ internal sealed class Frame
     }
 
     /// <summary>Runs one request; true when the connection may carry another.</summary>
-    private async Task<bool> ServeRequestAsync(RequestHead head)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ServeRequestAsync(RequestHead head)
     {
         _current = head;
         _continueSent = false;
@@ -140,13 +156,9 @@ internal sealed class Frame
 
         var hasBody = head.IsChunked || head.ContentLength > 0;
         var timer = hasBody && _context.Limits.MinRequestBodyDataRate is { } rate ? new RequestBodyTimer(_connection, rate, _context.Time) : null;
-        var body = new RequestBodyReader(head, _connection.Input.Reader, _context.Limits, _sendContinue, timer, _takeTimedOut);
-        var context = new HttpContext(
-            new HttpRequest(head, new RequestBodyStream(body, _context.AllowSynchronousIO)),
-            new HttpResponse(_response, _context.AllowSynchronousIO),
-            _connection.Id,
-            _aborted.Token);
-        if (await RunApplicationAsync(context).ConfigureAwait(false) is { } failed)
+        var body = _body;
+        body.Reset(head, timer);
+        if (await RunApplicationAsync(_httpContext).ConfigureAwait(false) is { } failed)
         {
             _context.Events.RequestEnded(_connection.Id, keepAlive: false);
             Abort(failed);
@@ -169,7 +181,8 @@ internal sealed class Frame
     }
 
     /// <summary>Runs the app; null when a response can be finished, else why the connection must abort.</summary>
-    private async Task<AbortReason?> RunApplicationAsync(HttpContext context)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AbortReason?> RunApplicationAsync(HttpContext context)
     {
         try
         {
@@ -217,12 +230,12 @@ internal sealed class Frame
         ex.StatusCode == 408 ? AbortReason.RequestBodyTooSlow : AbortReason.BadRequestAfterResponseStarted;
 
     /// <summary>Finishes the response after the app returned; false when it is broken and the connection must abort.</summary>
-    private Task<bool> CompleteResponseAsync(RequestHead head, RequestBodyReader body)
+    private ValueTask<bool> CompleteResponseAsync(RequestHead head, RequestBodyReader body)
     {
         if (_connectionAborted)
         {
             // The peer is gone and the output dropped: a short body now is the abort's doing, not an app bug.
-            return Task.FromResult(false);
+            return ValueTask.FromResult(false);
         }
 
         if (AwaitsContinue(head, body))
@@ -235,7 +248,8 @@ internal sealed class Frame
         return _response.CompleteAsync();
     }
 
-    private async Task<bool> FinishRequestAsync(RequestHead head, RequestBodyReader body)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FinishRequestAsync(RequestHead head, RequestBodyReader body)
     {
         if (!_response.KeepAlive || _stopping)
         {
@@ -280,8 +294,8 @@ internal sealed class Frame
         var headers = new HeaderCollection();
         headers["Content-Length"] = "0";
         headers["Connection"] = "close";
-        var head = ResponseHeadWriter.Write(HttpVersion.Http11, ex.StatusCode, null, headers, _context);
-        await _connection.Output.WriteAsync(head, immediate: true).ConfigureAwait(false);
+        var head = ResponseHeadWriter.Prepare(HttpVersion.Http11, ex.StatusCode, null, headers, _context);
+        await ResponseHeadWriter.SendAsync(_connection.Output, head, immediate: true).ConfigureAwait(false);
     }
 
     /// <summary>

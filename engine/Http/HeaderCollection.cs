@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Text;
+using Testbed.Engine.Http.Parsing;
 
 namespace Testbed.Engine.Http;
 
@@ -8,7 +10,10 @@ namespace Testbed.Engine.Http;
 /// </summary>
 public sealed class HeaderCollection : IEnumerable<KeyValuePair<string, string>>
 {
-    private readonly List<KeyValuePair<string, string>> _fields = [];
+    private List<KeyValuePair<string, string>> _fields = [];
+
+    /// <summary>A request's fields as the last request on the connection had them, while the next one is parsed.</summary>
+    private List<KeyValuePair<string, string>>? _previous;
 
     public int Count => _fields.Count;
 
@@ -55,8 +60,20 @@ public sealed class HeaderCollection : IEnumerable<KeyValuePair<string, string>>
     /// <summary>Adds a field line, keeping any existing ones of the same name.</summary>
     public void Append(string name, string value) => _fields.Add(new(name, value));
 
-    public bool Remove(string name) =>
-        _fields.RemoveAll(f => string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase)) > 0;
+    public bool Remove(string name)
+    {
+        var removed = false;
+        for (var i = _fields.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(_fields[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                _fields.RemoveAt(i);
+                removed = true;
+            }
+        }
+
+        return removed;
+    }
 
     public void Clear() => _fields.Clear();
 
@@ -66,6 +83,30 @@ public sealed class HeaderCollection : IEnumerable<KeyValuePair<string, string>>
     IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The parser is about to fill the collection with the next request's fields; the current ones are kept to compare.</summary>
+    internal void StartParsed()
+    {
+        (_fields, _previous) = (_previous ?? [], _fields);
+        _fields.Clear();
+    }
+
+    /// <summary>
+    /// Adds a parsed field line. When the previous request had the same bytes at the same position, its strings
+    /// are reused (Kestrel does the same), so a client that repeats its headers costs no strings.
+    /// </summary>
+    internal void AppendParsed(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        var index = _fields.Count;
+        if (_previous is { } previous && index < previous.Count
+            && Ascii.Equals(name, previous[index].Key) && Ascii.Equals(value, previous[index].Value))
+        {
+            _fields.Add(previous[index]);
+            return;
+        }
+
+        _fields.Add(new(KnownStrings.FieldName(name), HttpCharacters.ToLatin1String(value)));
+    }
 
     private int IndexOf(string name)
     {

@@ -14,29 +14,33 @@ namespace Testbed.Engine.Http;
 internal sealed class RequestBodyReader
 {
     private readonly PipeReader _input;
+    private readonly ServerLimits _limits;
     private readonly Func<Task> _sendContinue;
-    private readonly ChunkedDecoder? _chunked;
-    private readonly long? _maxBodySize;
-    private readonly RequestBodyTimer? _timer;
     private readonly Func<ConnectionTimeout> _takeTimedOut;
+    private ChunkedDecoder? _chunked;
+    private RequestBodyTimer? _timer;
     private long _remaining;
     private long _read;
 
-    public RequestBodyReader(RequestHead head, PipeReader input, ServerLimits limits, Func<Task> sendContinue)
-        : this(head, input, limits, sendContinue, null, static () => ConnectionTimeout.None)
-    {
-    }
-
-    internal RequestBodyReader(
-        RequestHead head, PipeReader input, ServerLimits limits, Func<Task> sendContinue, RequestBodyTimer? timer, Func<ConnectionTimeout> takeTimedOut)
+    /// <summary>One per connection; <see cref="Reset"/> readies it for each request's body.</summary>
+    public RequestBodyReader(PipeReader input, ServerLimits limits, Func<Task> sendContinue, Func<ConnectionTimeout> takeTimedOut)
     {
         _input = input;
+        _limits = limits;
         _sendContinue = sendContinue;
-        _timer = timer;
         _takeTimedOut = takeTimedOut;
-        _maxBodySize = limits.MaxRequestBodySize;
-        _chunked = head.IsChunked ? new ChunkedDecoder(limits) : null;
+    }
+
+    /// <summary>Starts on the body of <paramref name="head"/>, held to its rate by <paramref name="timer"/> when given.</summary>
+    public void Reset(RequestHead head, RequestBodyTimer? timer)
+    {
+        _timer = timer;
+        _chunked = head.IsChunked ? new ChunkedDecoder(_limits) : null;
         _remaining = head.ContentLength ?? 0;
+        _read = 0;
+        ReadStarted = false;
+        Invariant.Assert(_remaining >= 0);
+        Invariant.Assert(!head.IsChunked || head.ContentLength is null, "never both");
     }
 
     /// <summary>All of the body has been read.</summary>
@@ -171,7 +175,7 @@ internal sealed class RequestBodyReader
     private void CountAgainstLimit(int n)
     {
         _read += n;
-        if (_read > _maxBodySize)
+        if (_read > _limits.MaxRequestBodySize)
         {
             throw new BadHttpRequestException(413, "Request body too large.");
         }

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Testbed.Engine.Connections;
 using Testbed.Engine.Http.Parsing;
 
@@ -15,8 +16,12 @@ internal sealed class RequestHeadReader(Connection connection, ConnectionContext
     /// <summary>True while waiting for a request with no byte of it received.</summary>
     public bool IsIdle => _idle;
 
-    /// <summary>The next head, or null when the connection should close quietly (peer closed, idle timeout, stop).</summary>
-    public async Task<RequestHead?> ReadAsync(Func<bool> stopping)
+    /// <summary>
+    /// Fills <paramref name="head"/> with the next request's; false when the connection should close quietly (peer
+    /// closed, idle timeout, stop). Its state machine is pooled: a connection waits here once per request.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> ReadAsync(RequestHead head, Func<bool> stopping)
     {
         var input = connection.Input.Reader;
         var limits = context.Limits;
@@ -27,7 +32,7 @@ internal sealed class RequestHeadReader(Connection connection, ConnectionContext
             _idle = timeout == ConnectionTimeout.KeepAlive;
             if (_idle && stopping())
             {
-                return null;
+                return false;
             }
 
             var result = await input.ReadAsync().ConfigureAwait(false);
@@ -38,7 +43,7 @@ internal sealed class RequestHeadReader(Connection connection, ConnectionContext
                 input.AdvanceTo(buffer.Start);
                 if (OnCanceled(connection.TakeTimedOut(), timeout, buffer.IsEmpty, stopping()))
                 {
-                    return null;
+                    return false;
                 }
 
                 continue;
@@ -50,15 +55,15 @@ internal sealed class RequestHeadReader(Connection connection, ConnectionContext
                 connection.SetTimeout(timeout, limits.RequestHeadersTimeout);
             }
 
-            if (TryParse(input, buffer, result.IsCompleted, out var head))
+            if (TryParse(input, buffer, result.IsCompleted, head))
             {
                 connection.SetTimeout(ConnectionTimeout.None, TimeSpan.Zero);
-                return head;
+                return true;
             }
 
             if (result.IsCompleted)
             {
-                return null;
+                return false;
             }
         }
     }
@@ -77,14 +82,13 @@ internal sealed class RequestHeadReader(Connection connection, ConnectionContext
         return (timedOut == ConnectionTimeout.KeepAlive && phase == ConnectionTimeout.KeepAlive && nothingReceived) || (stopping && nothingReceived);
     }
 
-    private bool TryParse(PipeReader input, System.Buffers.ReadOnlySequence<byte> buffer, bool inputEnded, out RequestHead? head)
+    private bool TryParse(PipeReader input, System.Buffers.ReadOnlySequence<byte> buffer, bool inputEnded, RequestHead head)
     {
-        head = null;
         bool parsed;
         SequencePosition consumed;
         try
         {
-            parsed = RequestHeadParser.TryParse(buffer, context.Limits, out head, out consumed);
+            parsed = RequestHeadParser.TryParse(buffer, context.Limits, head, out consumed);
         }
         catch
         {

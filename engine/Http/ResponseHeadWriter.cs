@@ -17,11 +17,11 @@ internal static class ResponseHeadWriter
         string.Concat(Enumerable.Range(0x80, 0x80).Select(c => (char)c)));
 
     /// <summary>
-    /// The head bytes, in one exactly sized array. Date and Server come first unless the app set them. The
-    /// reason phrase, header names and values are checked, so an app cannot split the response or send bytes
-    /// a strict client rejects.
+    /// Checks a head and measures it. Date and Server come first unless the app set them. The reason phrase,
+    /// header names and values are checked, so an app cannot split the response or send bytes a strict client
+    /// rejects; nothing is written until all of it passed.
     /// </summary>
-    public static byte[] Write(HttpVersion version, int status, string? reasonPhrase, HeaderCollection headers, ConnectionContext context)
+    public static ResponseHead Prepare(HttpVersion version, int status, string? reasonPhrase, HeaderCollection headers, ConnectionContext context)
     {
         var reason = reasonPhrase ?? ReasonPhrases.For(status);
         if (reason.AsSpan().ContainsAnyExcept(FieldValueChars))
@@ -39,25 +39,34 @@ internal static class ResponseHeadWriter
             length += FieldLength(name, value);
         }
 
-        var head = new byte[length];
-        var span = head.AsSpan();
-        Append(ref span, version == HttpVersion.Http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
-        status.TryFormat(span, out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        return new ResponseHead(version, status, reason, date, server, headers, length);
+    }
+
+    /// <summary>Writes a prepared head into exactly <see cref="ResponseHead.Length"/> bytes (the output's pool block).</summary>
+    public static void Write(Span<byte> span, ResponseHead head)
+    {
+        Infrastructure.Invariant.Assert(span.Length == head.Length);
+        Append(ref span, head.Version == HttpVersion.Http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
+        head.Status.TryFormat(span, out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        Infrastructure.Invariant.Assert(digits == 3, "a status has three digits");
         span = span[digits..];
         Append(ref span, " ");
-        Append(ref span, reason);
+        Append(ref span, head.Reason);
         Append(ref span, "\r\n");
-        AppendField(ref span, "Date", date);
-        AppendField(ref span, "Server", server);
-        foreach (var (name, value) in headers)
+        AppendField(ref span, "Date", head.Date);
+        AppendField(ref span, "Server", head.Server);
+        foreach (var (name, value) in head.Headers)
         {
             AppendField(ref span, name, value);
         }
 
         Append(ref span, "\r\n");
         Infrastructure.Invariant.Assert(span.IsEmpty);
-        return head;
     }
+
+    /// <summary>Sends a prepared head through the connection's output, written in place.</summary>
+    public static Task SendAsync(SocketOutput output, ResponseHead head, bool immediate) =>
+        output.WriteAsync(head.Length, head, static (span, h) => Write(span, h), immediate);
 
     private static int FieldLength(string name, string? value) => value is null ? 0 : name.Length + 2 + value.Length + 2;
 
@@ -92,3 +101,7 @@ internal static class ResponseHeadWriter
         }
     }
 }
+
+/// <summary>A checked and measured response head, ready to be written where it goes.</summary>
+internal readonly record struct ResponseHead(
+    HttpVersion Version, int Status, string Reason, string? Date, string? Server, HeaderCollection Headers, int Length);

@@ -1,5 +1,6 @@
-using Testbed.Engine.Infrastructure;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Testbed.Engine.Infrastructure;
 using Testbed.Engine.Connections;
 
 namespace Testbed.Engine.Http;
@@ -95,14 +96,15 @@ internal sealed class ResponseProducer(Connection connection, ConnectionContext 
     {
         cancellationToken.ThrowIfCancellationRequested();
         await StartAsync(appCompleted: false).ConfigureAwait(false);
-        await connection.Output.WriteAsync(default, immediate: true).ConfigureAwait(false);
+        await connection.Output.FlushAsync().ConfigureAwait(false);
     }
 
     /// <summary>
     /// Finishes the response after the app returned: sends the head if needed, the chunked terminator,
     /// and flushes. Returns false when the response is broken (too few bytes) and the connection must abort.
     /// </summary>
-    public async Task<bool> CompleteAsync()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> CompleteAsync()
     {
         await StartAsync(appCompleted: true).ConfigureAwait(false);
         if (_framing.BodyAllowed && _framing.DeclaredLength is { } declared && _written < declared)
@@ -111,8 +113,8 @@ internal sealed class ResponseProducer(Connection connection, ConnectionContext 
             return false;
         }
 
-        var tail = _framing.AutoChunk && _framing.BodyAllowed ? ChunkTerminator : [];
-        await connection.Output.WriteAsync(tail, immediate: true).ConfigureAwait(false);
+        var flushed = _framing.AutoChunk && _framing.BodyAllowed ? connection.Output.WriteAsync(ChunkTerminator, immediate: true) : connection.Output.FlushAsync();
+        await flushed.ConfigureAwait(false);
         return true;
     }
 
@@ -155,8 +157,8 @@ internal sealed class ResponseProducer(Connection connection, ConnectionContext 
         var request = _request!;
         _framing = ResponseFraming.Decide(request, _statusCode, Headers, _framing.KeepAlive && !_stopping, appCompleted);
         context.Events.ResponseStarted(connection.Id, _statusCode);
-        var head = ResponseHeadWriter.Write(request.Version, _statusCode, ReasonPhrase, Headers, context);
-        await connection.Output.WriteAsync(head, immediate: appCompleted).ConfigureAwait(false);
+        var head = ResponseHeadWriter.Prepare(request.Version, _statusCode, ReasonPhrase, Headers, context);
+        await ResponseHeadWriter.SendAsync(connection.Output, head, immediate: appCompleted).ConfigureAwait(false);
     }
 
     private Task WriteBodyAsync(ReadOnlySpan<byte> data)
@@ -168,9 +170,7 @@ internal sealed class ResponseProducer(Connection connection, ConnectionContext 
 
         Span<byte> prefix = stackalloc byte[18];
         var n = ChunkPrefix.Format(data.Length, prefix);
-        connection.Output.WriteAsync(prefix[..n], immediate: false);
-        connection.Output.WriteAsync(data, immediate: false);
-        return connection.Output.WriteAsync(CrLf, immediate: true);
+        return connection.Output.WriteChunkAsync(prefix[..n], data, CrLf);
     }
 
     private void ThrowIfBodyForbidden(int length)

@@ -3,7 +3,7 @@ using Testbed.Engine.Networking;
 
 namespace Testbed.Engine.Infrastructure;
 
-/// <summary>How <see cref="Connections.SocketOutput.WriteAsync"/> answered one write.</summary>
+/// <summary>How <see cref="Connections.SocketOutput"/> answered one write (or flush).</summary>
 public enum WriteOutcome
 {
     /// <summary>Completed at once: its bytes fit the budget (the seed's "pre-completed").</summary>

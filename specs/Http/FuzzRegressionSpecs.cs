@@ -124,7 +124,7 @@ public sealed class FuzzRegressionSpecs
         {
             try
             {
-                if (RequestHeadParser.TryParse(new ReadOnlySequence<byte>(bytes, 0, arrived), limits, out _, out _))
+                if (RequestHeadParser.TryParse(new ReadOnlySequence<byte>(bytes, 0, arrived), limits, new RequestHead(), out _))
                 {
                     return 0;
                 }

@@ -44,7 +44,7 @@ public sealed class LimitsSpec
         var bytes = Wire.Bytes(new string('A', 40));
 
         var error = Assert.Throws<BadHttpRequestException>(() =>
-            RequestHeadParser.TryParse(Segments.ByteByByte(bytes), Small, out _, out _));
+            RequestHeadParser.TryParse(Segments.ByteByByte(bytes), Small, new RequestHead(), out _));
 
         Assert.Equal(414, error.StatusCode);
     }
@@ -76,7 +76,7 @@ public sealed class LimitsSpec
         var sequence = Segments.SplitAt(bytes, [.. Enumerable.Range(1, (bytes.Length - 1) / 1000).Select(i => i * 1000)]);
 
         var error = Assert.Throws<BadHttpRequestException>(() =>
-            RequestHeadParser.TryParse(sequence, new ServerLimits(), out _, out _));
+            RequestHeadParser.TryParse(sequence, new ServerLimits(), new RequestHead(), out _));
 
         Assert.Equal(431, error.StatusCode);
     }

@@ -199,7 +199,8 @@ public sealed class RequestLineSpec
         var bytes = Wire.Bytes("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET /b HTTP/1.1\r\n");
         var buffer = new ReadOnlySequence<byte>(bytes);
 
-        Assert.True(RequestHeadParser.TryParse(buffer, new ServerLimits(), out var head, out var consumed));
+        var head = new RequestHead();
+        Assert.True(RequestHeadParser.TryParse(buffer, new ServerLimits(), head, out var consumed));
         Assert.Equal(3, head.ContentLength);
         Assert.Equal("abcGET /b HTTP/1.1\r\n", System.Text.Encoding.Latin1.GetString(buffer.Slice(consumed).ToArray()));
     }
@@ -209,12 +210,14 @@ public sealed class RequestLineSpec
     {
         var bytes = Wire.Bytes("GET /x?y HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\r\nNEXT");
         var contiguous = new ReadOnlySequence<byte>(bytes);
-        Assert.True(RequestHeadParser.TryParse(contiguous, new ServerLimits(), out var expected, out var end));
+        var expected = new RequestHead();
+        Assert.True(RequestHeadParser.TryParse(contiguous, new ServerLimits(), expected, out var end));
         long headLength = contiguous.Slice(0, end).Length;
 
         foreach (var sequence in new[] { Segments.ByteByByte(bytes), Segments.SplitAt(bytes, 3, 20, 30) })
         {
-            Assert.True(RequestHeadParser.TryParse(sequence, new ServerLimits(), out var head, out var consumed));
+            var head = new RequestHead();
+            Assert.True(RequestHeadParser.TryParse(sequence, new ServerLimits(), head, out var consumed));
             Assert.Equal(headLength, sequence.Slice(0, consumed).Length);
             Assert.Equal((expected.Method, expected.Target, expected.Path, expected.QueryString), (head.Method, head.Target, head.Path, head.QueryString));
             Assert.Equal(expected.Headers.ToList(), head.Headers.ToList());

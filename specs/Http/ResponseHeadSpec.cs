@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Testbed.Engine.Connections;
 using Testbed.Engine.Http;
 using Testbed.Engine.Infrastructure;
+using Testbed.Specs.Http.Support;
 
 namespace Testbed.Specs.Http;
 
@@ -120,7 +121,7 @@ public sealed class ResponseHeadSpec
         var headers = new HeaderCollection();
         headers.Append("X-City", "D\u00fcsseldorf\tNRW");
 
-        var bytes = ResponseHeadWriter.Write(HttpVersion.Http11, 200, null, headers, Context);
+        var bytes = HeadBytes(HttpVersion.Http11, 200, null, headers);
 
         Assert.Contains("X-City: D\u00fcsseldorf\tNRW\r\n", Encoding.Latin1.GetString(bytes));
         Assert.Contains((byte)0xFC, bytes);
@@ -385,21 +386,21 @@ public sealed class ResponseHeadSpec
     private static List<KeyValuePair<string, string>> Pairs(params (string Name, string Value)[] fields) =>
         [.. fields.Select(f => KeyValuePair.Create(f.Name, f.Value))];
 
-    private static RequestHead Request(HttpVersion version = HttpVersion.Http11, string method = "GET") => new()
-    {
-        Method = method,
-        Target = "/",
-        Path = "/",
-        QueryString = string.Empty,
-        Version = version,
-        Headers = new HeaderCollection(),
-        KeepAlive = true,
-    };
+    private static RequestHead Request(HttpVersion version = HttpVersion.Http11, string method = "GET") =>
+        Wire.Parse($"{method} / {(version == HttpVersion.Http11 ? "HTTP/1.1" : "HTTP/1.0")}\r\nHost: spec\r\n\r\n");
 
     private static string Head(HttpVersion version, int status) => Head(version, status, null, new HeaderCollection());
 
     private static string Head(HttpVersion version, int status, string? reasonPhrase, HeaderCollection headers) =>
-        Encoding.Latin1.GetString(ResponseHeadWriter.Write(version, status, reasonPhrase, headers, Context));
+        Encoding.Latin1.GetString(HeadBytes(version, status, reasonPhrase, headers));
+
+    private static byte[] HeadBytes(HttpVersion version, int status, string? reasonPhrase, HeaderCollection headers)
+    {
+        var head = ResponseHeadWriter.Prepare(version, status, reasonPhrase, headers, Context);
+        var bytes = new byte[head.Length];
+        ResponseHeadWriter.Write(bytes, head);
+        return bytes;
+    }
 
     /// <summary>A clock stopped at one instant, so the Date header is exact.</summary>
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

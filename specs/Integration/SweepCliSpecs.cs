@@ -54,7 +54,7 @@ public sealed class SweepCliSpecs
             Assert.Contains("3 seeds broke an invariant:", run.Output, StringComparison.Ordinal);
             Assert.Contains("  liveness: 3 seeds (1, 2, 3)", run.Output, StringComparison.Ordinal);
             Assert.Contains(run.OutputLines, line => line.StartsWith("not reached by any seed: write-delayed, write-held, write-failed,", StringComparison.Ordinal));
-            var spec = new RunSpec("keepalive", 2, new Dictionary<string, long?> { ["connections"] = 2, ["requests"] = 1, ["max-events"] = 20 });
+            var spec = new RunSpec("keepalive", 2, new Dictionary<string, long?> { ["connections"] = 2, ["requests"] = 1, ["max-events"] = 10 });
             var hash = Runner.Run(spec, new RunOptions { Trace = true }).TraceHash!.Value;
             Assert.Contains($"      testbed replay {spec} --expect-hash {hash:x16}", run.OutputLines);
 
@@ -78,8 +78,8 @@ public sealed class SweepCliSpecs
         var folder = Directory.CreateTempSubdirectory("testbed-regressions-");
         try
         {
-            // A case that breaks liveness by construction: 20 events cannot settle two keep-alive clients.
-            var spec = new RunSpec("keepalive", 1, new Dictionary<string, long?> { ["connections"] = 2, ["requests"] = 1, ["max-events"] = 20 });
+            // A case that breaks liveness by construction: 10 events cannot settle two keep-alive clients.
+            var spec = new RunSpec("keepalive", 1, new Dictionary<string, long?> { ["connections"] = 2, ["requests"] = 1, ["max-events"] = 10 });
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "liveness.json"), new FailureCase(spec, "liveness", []).Format());
 
             var run = await TestbedCli.RunAsync("sweep", "--scenario", "keepalive", "--seeds", "1..3", "--connections", "2", "--requests", "1", "--regressions", folder.FullName);

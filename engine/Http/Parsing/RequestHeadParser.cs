@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
 using Testbed.Engine.Infrastructure;
 
 namespace Testbed.Engine.Http.Parsing;
@@ -19,7 +18,7 @@ internal static class RequestHeadParser
     /// </summary>
     /// <param name="buffer">Unconsumed request bytes; may span any number of segments.</param>
     /// <param name="limits">Line, header-section, header-count and body-size limits.</param>
-    /// <param name="head">The parsed head, with framing decided, when the method returns true.</param>
+    /// <param name="head">Filled with the parsed head, framing decided, when the method returns true (the connection's, reused).</param>
     /// <param name="consumed">Just past the empty line that ends the head when true; the buffer start when false.</param>
     /// <returns>
     /// True when a whole head was parsed; false when more bytes are needed and those buffered break no rule yet.
@@ -32,23 +31,23 @@ internal static class RequestHeadParser
     public static bool TryParse(
         in ReadOnlySequence<byte> buffer,
         ServerLimits limits,
-        [NotNullWhen(true)] out RequestHead? head,
+        RequestHead head,
         out SequencePosition consumed)
     {
         // The head usually sits in the first segment; that needs no copy. A verdict of "incomplete" on the
         // first segment alone is only final when there is nothing more.
-        int length = Parse(buffer.FirstSpan, limits, out head);
+        int length = Parse(buffer.FirstSpan, limits, head);
         if (length == Incomplete && !buffer.IsSingleSegment)
         {
-            length = ParseCopy(buffer, limits, out head);
+            length = ParseCopy(buffer, limits, head);
         }
 
         consumed = length == Incomplete ? buffer.Start : buffer.GetPosition(length);
-        return head is not null;
+        return length != Incomplete;
     }
 
     /// <summary>Copies the bounded head window into a pooled contiguous buffer when it spans segments.</summary>
-    private static int ParseCopy(in ReadOnlySequence<byte> buffer, ServerLimits limits, out RequestHead? head)
+    private static int ParseCopy(in ReadOnlySequence<byte> buffer, ServerLimits limits, RequestHead head)
     {
         // Leading empty lines, request line and header section each have a limit, so a head (or the proof
         // that a limit is broken) always lies within this window.
@@ -58,7 +57,7 @@ internal static class RequestHeadParser
         try
         {
             buffer.Slice(0, copyLength).CopyTo(rented);
-            int length = Parse(rented.AsSpan(0, copyLength), limits, out head);
+            int length = Parse(rented.AsSpan(0, copyLength), limits, head);
             Invariant.Assert(length != Incomplete || copyLength == buffer.Length);
             return length;
         }
@@ -68,9 +67,8 @@ internal static class RequestHeadParser
         }
     }
 
-    private static int Parse(ReadOnlySpan<byte> span, ServerLimits limits, out RequestHead? head)
+    private static int Parse(ReadOnlySpan<byte> span, ServerLimits limits, RequestHead head)
     {
-        head = null;
         int start = SkipEmptyLines(span, limits);
         var rest = span[start..];
         int lf = HeadLines.FindLineEnd(rest, limits.MaxRequestLineSize, 414, "Request line too long", RejectPartialMethod);
@@ -88,7 +86,8 @@ internal static class RequestHeadParser
         // After the request line, the first CRLFCRLF can only be the end of the head (no line may hold a
         // bare CR or LF), so this tells cheaply whether strings are worth building on this pass.
         bool complete = span[(headerStart - 2)..].IndexOf("\r\n\r\n"u8) >= 0;
-        var fields = complete ? new HeaderCollection() : null;
+        var fields = complete ? head.Headers : null;
+        fields?.StartParsed();
         var framing = new FramingRules(requestLine.Version, requestLine.Form);
         int end = ScanHeaderSection(span, headerStart, limits, fields, ref framing);
         if (end == Incomplete)
@@ -96,8 +95,10 @@ internal static class RequestHeadParser
             return Incomplete;
         }
 
-        Invariant.Assert(fields is not null);
-        head = Build(line, requestLine, fields, framing.Decide(limits));
+        Invariant.Assert(complete, "a head ends only where CRLFCRLF was found");
+        var decided = framing.Decide(limits);
+        head.SetRequestLine(line, requestLine);
+        head.SetFraming(decided);
         return end;
     }
 
@@ -158,11 +159,7 @@ internal static class RequestHeadParser
 
             var parsed = HeaderFieldParser.Parse(line);
             framing.Observe(line[..parsed.NameLength], line[parsed.Value]);
-            if (fields is not null)
-            {
-                var (name, value) = HeaderFieldParser.Materialize(line, parsed);
-                fields.Append(name, value);
-            }
+            fields?.AppendParsed(line[..parsed.NameLength], line[parsed.Value]);
         }
     }
 
@@ -180,23 +177,5 @@ internal static class RequestHeadParser
         }
 
         return start;
-    }
-
-    private static RequestHead Build(ReadOnlySpan<byte> line, in RequestLine requestLine, HeaderCollection fields, Framing framing)
-    {
-        var (method, target, path, query) = RequestLineParser.Materialize(line, requestLine);
-        return new RequestHead
-        {
-            Method = method,
-            Target = target,
-            Path = path,
-            QueryString = query,
-            Version = requestLine.Version,
-            Headers = fields,
-            ContentLength = framing.ContentLength,
-            IsChunked = framing.IsChunked,
-            KeepAlive = framing.KeepAlive,
-            ExpectContinue = framing.ExpectContinue,
-        };
     }
 }

@@ -59,10 +59,9 @@ internal static class RequestLineParser
         return ClassifyTarget(method, target, targetStart, version);
     }
 
-    /// <summary>Builds the strings of a line that <see cref="Parse"/> accepted.</summary>
-    public static (string Method, string Target, string Path, string Query) Materialize(ReadOnlySpan<byte> line, in RequestLine parsed)
+    /// <summary>Builds the target's strings (target, path, query) of a line that <see cref="Parse"/> accepted.</summary>
+    public static (string Target, string Path, string Query) MaterializeTarget(ReadOnlySpan<byte> line, in RequestLine parsed)
     {
-        string method = KnownStrings.Method(line[..parsed.MethodLength]);
         string target = HttpCharacters.ToLatin1String(line[parsed.Target]);
         string path = parsed.Form switch
         {
@@ -72,7 +71,7 @@ internal static class RequestLineParser
             _ when parsed.Path.Equals(parsed.Target) => target,
             _ => HttpCharacters.ToLatin1String(line[parsed.Path]),
         };
-        return (method, target, path, HttpCharacters.ToLatin1String(line[parsed.Query]));
+        return (target, path, HttpCharacters.ToLatin1String(line[parsed.Query]));
     }
 
     /// <summary>HTTP-version = "HTTP/" DIGIT "." DIGIT; a well-formed but unsupported version is 505.</summary>

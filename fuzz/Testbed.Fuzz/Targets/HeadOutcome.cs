@@ -29,7 +29,8 @@ internal sealed record HeadOutcome(
     {
         try
         {
-            if (!RequestHeadParser.TryParse(buffer, limits, out var head, out var consumed))
+            var head = new RequestHead();
+            if (!RequestHeadParser.TryParse(buffer, limits, head, out var consumed))
             {
                 OracleException.Same(buffer.Start, consumed, "an incomplete head must consume nothing");
                 return new HeadOutcome(Incomplete);

@@ -15,7 +15,8 @@ internal static class Wire
     public static RequestHead Parse(string raw, ServerLimits? limits = null)
     {
         var buffer = new ReadOnlySequence<byte>(Bytes(raw));
-        Assert.True(RequestHeadParser.TryParse(buffer, limits ?? new ServerLimits(), out var head, out var consumed), "head incomplete");
+        var head = new RequestHead();
+        Assert.True(RequestHeadParser.TryParse(buffer, limits ?? new ServerLimits(), head, out var consumed), "head incomplete");
         Assert.Equal(buffer.End, consumed);
         return head;
     }
@@ -23,13 +24,12 @@ internal static class Wire
     /// <summary>The status of the <see cref="BadHttpRequestException"/> the head parser throws.</summary>
     public static int Rejection(string raw, ServerLimits? limits = null) =>
         Assert.Throws<BadHttpRequestException>(() =>
-            RequestHeadParser.TryParse(new ReadOnlySequence<byte>(Bytes(raw)), limits ?? new ServerLimits(), out _, out _)).StatusCode;
+            RequestHeadParser.TryParse(new ReadOnlySequence<byte>(Bytes(raw)), limits ?? new ServerLimits(), new RequestHead(), out _)).StatusCode;
 
     public static bool IsIncomplete(string raw, ServerLimits? limits = null)
     {
         var buffer = new ReadOnlySequence<byte>(Bytes(raw));
-        bool parsed = RequestHeadParser.TryParse(buffer, limits ?? new ServerLimits(), out var head, out var consumed);
-        Assert.Equal(parsed, head is not null);
+        bool parsed = RequestHeadParser.TryParse(buffer, limits ?? new ServerLimits(), new RequestHead(), out var consumed);
         if (!parsed)
         {
             Assert.Equal(buffer.Start, consumed);

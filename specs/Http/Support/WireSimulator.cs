@@ -85,7 +85,8 @@ internal sealed class WireSimulator(ServerLimits limits, int destinationSize)
         var input = Unconsumed();
         if (_head is null)
         {
-            if (!RequestHeadParser.TryParse(input, limits, out var head, out var consumed))
+            var head = new RequestHead();
+            if (!RequestHeadParser.TryParse(input, limits, head, out var consumed))
             {
                 return false;
             }
