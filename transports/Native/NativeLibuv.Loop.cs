@@ -36,6 +36,13 @@ internal sealed unsafe partial class NativeLibuv
     {
         // On EBUSY libuv changes nothing, so the loop stays usable and its memory must stay allocated.
         Check(uv_loop_close(LoopOf(loop)), "uv_loop_close");
+
+        // No request is in flight on a closed loop (uv_loop_close refuses with EBUSY otherwise): free the pool.
+        if (t_loopThread is { } state && state.Loop == loop)
+        {
+            state.WritePool.Close();
+        }
+
         FreeNative(loop.Native);
         loop.Native = 0;
     }
@@ -85,6 +92,9 @@ internal sealed unsafe partial class NativeLibuv
         }
         finally
         {
+            // Pooled blocks are free ones, so this is safe even after a fault left writes in flight (those leak,
+            // as libuv may still own them); after a normal teardown LoopClose has already emptied the pool.
+            state.WritePool.Close();
             t_loopThread = null;
         }
     }
@@ -119,6 +129,9 @@ internal sealed unsafe partial class NativeLibuv
     /// <summary>This loop thread's recording, or null when nothing is recorded (then recording costs this one read).</summary>
     private static LoopRecording? Recording => t_loopThread?.Recording;
 
+    /// <summary>This loop thread's write block pool (for specs; loop thread only), or null off a loop thread.</summary>
+    internal static WriteRequestPool? CurrentWritePool => t_loopThread?.WritePool;
+
     private sealed class LoopThreadState(UvLoopHandle loop, LoopRecording? recording)
     {
         public UvLoopHandle Loop { get; } = loop;
@@ -126,5 +139,7 @@ internal sealed unsafe partial class NativeLibuv
         public LoopRecording? Recording { get; } = recording;
 
         public ExceptionDispatchInfo? Failure { get; set; }
+
+        public WriteRequestPool WritePool { get; } = new();
     }
 }

@@ -1,3 +1,4 @@
+using Testbed.Engine.Infrastructure;
 using Testbed.Engine.Networking;
 using Testbed.Transports.Recording;
 using static Testbed.Transports.Native.LibuvInterop;
@@ -9,8 +10,11 @@ internal sealed unsafe partial class NativeLibuv
     private static readonly nuint WriteSize = uv_req_size(UV_WRITE);
     private static readonly nuint ShutdownSize = uv_req_size(UV_SHUTDOWN);
 
-    /// <summary>Buffers up to this count are described on the stack; uv_write copies the array anyway.</summary>
-    private const int StackBuffers = 16;
+    /// <summary>
+    /// Buffers up to this count (the engine's MaxBuffersPerWrite) are described on the stack: 16 bytes each, 4 KB
+    /// at most, and uv_write copies the array before it returns. More (no engine write has more) take an array.
+    /// </summary>
+    private const int StackBuffers = 256;
 
     public void ReadStart(UvStreamHandle stream) =>
         Check(uv_read_start(stream.Native, &OnAllocCallback, &OnReadCallback), "uv_read_start");
@@ -21,6 +25,8 @@ internal sealed unsafe partial class NativeLibuv
     {
         // uv_write asserts nbufs > 0; an empty write is an engine bug, reported as one instead of an abort.
         ArgumentOutOfRangeException.ThrowIfZero(buffers.Length, nameof(buffers));
+        var state = t_loopThread;
+        Invariant.Assert(state is not null, "uv_write off a loop thread");
         Span<UvBuf> bufs = buffers.Length <= StackBuffers ? stackalloc UvBuf[buffers.Length] : new UvBuf[buffers.Length];
         for (var i = 0; i < buffers.Length; i++)
         {
@@ -28,14 +34,23 @@ internal sealed unsafe partial class NativeLibuv
             bufs[i] = new UvBuf { Base = buffers[i].Pointer, Len = (nuint)buffers[i].Length };
         }
 
-        var recording = Recording;
-        var native = AllocNative(recording is null ? WriteSize : WriteSize + (nuint)sizeof(RequestSlot), request);
+        var pool = state.WritePool;
+        var native = pool.Rent(request);
+        int status;
         fixed (UvBuf* first = bufs)
         {
-            Submit(request, native, uv_write(native, stream.Native, first, (uint)bufs.Length, &OnWriteCallback), "uv_write");
+            status = uv_write(native, stream.Native, first, (uint)bufs.Length, &OnWriteCallback);
         }
 
-        if (recording is not null)
+        if (status < 0)
+        {
+            // Refused: no callback will follow, so the block goes back now.
+            pool.Return(native);
+            Check(status, "uv_write");
+        }
+
+        request.Native = native;
+        if (state.Recording is { } recording)
         {
             // Once submitted (libuv never calls back from inside uv_write), so a refused write is not recorded.
             *(RequestSlot*)(native + (nint)WriteSize) = new RequestSlot(stream.Native, recording.Write(stream.Native, buffers));
@@ -63,8 +78,9 @@ internal sealed unsafe partial class NativeLibuv
     private readonly record struct RequestSlot(nint Stream, int Write);
 
     /// <summary>
-    /// Records a submitted request, or frees it and throws when libuv refused it (no callback will follow).
-    /// A request's memory lives for one submission: allocated here, freed by its completion callback.
+    /// Records a submitted shutdown, or frees it and throws when libuv refused it (no callback will follow).
+    /// A shutdown's memory lives for one submission: allocated here, freed by its completion callback. (Writes
+    /// rent theirs from the loop's <see cref="WriteRequestPool"/>.)
     /// </summary>
     private void Submit(UvRequest request, nint native, int status, string call)
     {
@@ -77,10 +93,19 @@ internal sealed unsafe partial class NativeLibuv
         request.Native = native;
     }
 
-    /// <summary>Frees a completed request before the engine sees the completion, so it may resubmit at once.</summary>
+    /// <summary>
+    /// Frees a completed request (a write's block goes back to its loop's pool) before the engine sees the
+    /// completion, so it may resubmit at once.
+    /// </summary>
     private static void ReleaseRequest(UvRequest request, nint native)
     {
         request.Native = 0;
+        if (request is UvWriteReq && t_loopThread is { } state)
+        {
+            state.WritePool.Return(native);
+            return;
+        }
+
         FreeNative(native);
     }
 }

@@ -11,7 +11,7 @@ namespace Testbed.Transports.Native;
 /// </summary>
 /// <remarks>
 /// Partial by concern: Loop (loop and loop thread), Handles (close, async, timer), Tcp, Streams (read, write,
-/// shutdown), Callbacks (the trampolines).
+/// shutdown), WritePool (the loop's reused uv_write_t blocks), Callbacks (the trampolines).
 /// </remarks>
 internal sealed unsafe partial class NativeLibuv : ILibuv
 {
