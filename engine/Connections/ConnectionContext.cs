@@ -27,12 +27,12 @@ internal sealed class ConnectionContext(
 
     public ILogger Logger { get; } = logger;
 
-    /// <summary>The value of the Server response header.</summary>
-    public string ServerHeader { get; } = serverHeader;
+    /// <summary>The Server field line of every response head (<c>Server: Testbed\r\n</c>), encoded once.</summary>
+    public byte[] ServerLine { get; } = System.Text.Encoding.Latin1.GetBytes($"Server: {serverHeader}\r\n");
 
     /// <summary>Whether the body streams' synchronous methods may block (<see cref="Hosting.TestbedServerOptions.AllowSynchronousIO"/>).</summary>
     public bool AllowSynchronousIO { get; init; }
 
-    /// <summary>Formats and caches the Date header once per second of <see cref="Time"/>.</summary>
+    /// <summary>Formats and caches the Date field line once per second of <see cref="Time"/>.</summary>
     public DateHeaderCache DateHeader { get; } = new(time);
 }

@@ -20,6 +20,9 @@ internal static class ReasonPhrases
         [503] = "Service Unavailable", [504] = "Gateway Timeout", [505] = "HTTP Version Not Supported",
     };
 
+    /// <summary>Every status with a standard phrase.</summary>
+    public static IEnumerable<int> Codes => Phrases.Keys;
+
     /// <summary>The phrase for <paramref name="status"/>, or an empty string for an unknown code (allowed by RFC 9112 §4).</summary>
     public static string For(int status) => Phrases.TryGetValue(status, out var phrase) ? phrase : string.Empty;
 }

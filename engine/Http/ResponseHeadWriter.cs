@@ -23,6 +23,7 @@ internal static class ResponseHeadWriter
     /// </summary>
     public static ResponseHead Prepare(HttpVersion version, int status, string? reasonPhrase, HeaderCollection headers, ConnectionContext context)
     {
+        var statusLine = reasonPhrase is null ? StatusLines.For(version, status) : null;
         var reason = reasonPhrase ?? ReasonPhrases.For(status);
         if (reason.AsSpan().ContainsAnyExcept(FieldValueChars))
         {
@@ -30,34 +31,45 @@ internal static class ResponseHeadWriter
             throw new InvalidOperationException("Invalid characters in the response reason phrase.");
         }
 
-        var date = headers.Contains("Date") ? null : context.DateHeader.Value;
-        var server = headers.Contains("Server") ? null : context.ServerHeader;
-        var length = "HTTP/1.1 000 ".Length + reason.Length + 2 + FieldLength("Date", date) + FieldLength("Server", server) + 2;
+        var date = headers.Contains("Date") ? null : context.DateHeader.Line;
+        var server = headers.Contains("Server") ? null : context.ServerLine;
+        var length = (statusLine?.Length ?? "HTTP/1.1 000 ".Length + reason.Length + 2) + (date?.Length ?? 0) + (server?.Length ?? 0) + 2;
         foreach (var (name, value) in headers)
         {
             Validate(name, value);
-            length += FieldLength(name, value);
+            length += name.Length + 2 + value.Length + 2;
         }
 
-        return new ResponseHead(version, status, reason, date, server, headers, length);
+        return new ResponseHead(version, status, statusLine, reason, date, server, headers, length);
     }
 
     /// <summary>Writes a prepared head into exactly <see cref="ResponseHead.Length"/> bytes (the output's pool block).</summary>
     public static void Write(Span<byte> span, ResponseHead head)
     {
         Infrastructure.Invariant.Assert(span.Length == head.Length);
-        Append(ref span, head.Version == HttpVersion.Http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
-        head.Status.TryFormat(span, out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
-        Infrastructure.Invariant.Assert(digits == 3, "a status has three digits");
-        span = span[digits..];
-        Append(ref span, " ");
-        Append(ref span, head.Reason);
-        Append(ref span, "\r\n");
-        AppendField(ref span, "Date", head.Date);
-        AppendField(ref span, "Server", head.Server);
+        if (head.StatusLine is { } statusLine)
+        {
+            Append(ref span, statusLine);
+        }
+        else
+        {
+            Append(ref span, head.Version == HttpVersion.Http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
+            head.Status.TryFormat(span, out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+            Infrastructure.Invariant.Assert(digits == 3, "a status has three digits");
+            span = span[digits..];
+            Append(ref span, " ");
+            Append(ref span, head.Reason);
+            Append(ref span, "\r\n");
+        }
+
+        Append(ref span, head.DateLine);
+        Append(ref span, head.ServerLine);
         foreach (var (name, value) in head.Headers)
         {
-            AppendField(ref span, name, value);
+            Append(ref span, name);
+            Append(ref span, ": ");
+            Append(ref span, value);
+            Append(ref span, "\r\n");
         }
 
         Append(ref span, "\r\n");
@@ -68,16 +80,12 @@ internal static class ResponseHeadWriter
     public static Task SendAsync(SocketOutput output, ResponseHead head, bool immediate) =>
         output.WriteAsync(head.Length, head, static (span, h) => Write(span, h), immediate);
 
-    private static int FieldLength(string name, string? value) => value is null ? 0 : name.Length + 2 + value.Length + 2;
-
-    private static void AppendField(ref Span<byte> span, string name, string? value)
+    private static void Append(ref Span<byte> span, byte[]? bytes)
     {
-        if (value is not null)
+        if (bytes is not null)
         {
-            Append(ref span, name);
-            Append(ref span, ": ");
-            Append(ref span, value);
-            Append(ref span, "\r\n");
+            bytes.CopyTo(span);
+            span = span[bytes.Length..];
         }
     }
 
@@ -103,5 +111,10 @@ internal static class ResponseHeadWriter
 }
 
 /// <summary>A checked and measured response head, ready to be written where it goes.</summary>
+/// <remarks>
+/// <see cref="StatusLine"/> is the cached first line when the status has its standard phrase; otherwise the line
+/// is written from <see cref="Version"/>, <see cref="Status"/> and <see cref="Reason"/>. The Date and Server lines
+/// are null when the app set those fields itself.
+/// </remarks>
 internal readonly record struct ResponseHead(
-    HttpVersion Version, int Status, string Reason, string? Date, string? Server, HeaderCollection Headers, int Length);
+    HttpVersion Version, int Status, byte[]? StatusLine, string Reason, byte[]? DateLine, byte[]? ServerLine, HeaderCollection Headers, int Length);
