@@ -99,7 +99,7 @@ public sealed partial class SimConnection
     /// <summary>Every byte the server delivered to the client, in order.</summary>
     public byte[] Received => _received.DeliveredSpan.ToArray();
 
-    /// <summary>Every byte the server delivered so far, without a copy; valid until the server's next write or delivery.</summary>
+    /// <summary>Every byte the server delivered so far, without a copy; valid until the server's next write or delivery, or the next discard.</summary>
     public ReadOnlySpan<byte> ReceivedSpan => _received.DeliveredSpan;
 
     /// <summary>What the client received, as Latin-1 text.</summary>
