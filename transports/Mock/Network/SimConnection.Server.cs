@@ -45,8 +45,12 @@ public sealed partial class SimConnection
             length += buffer.Length;
         }
 
-        var staged = _received.Stage(buffers, length);
-        var write = new MockWrite(this, request, buffers, length, _simulation.Options.VerifyWriteBuffers, staged);
+        // Verified, the bytes are copied now and compared with the buffers at completion. Unverified, they are
+        // copied at completion, just before the callback, when the client is about to read them: the buffers are
+        // the engine's until then either way, and a copy made late lands in a receive buffer still in the cache.
+        var verify = _simulation.Options.VerifyWriteBuffers;
+        var staged = verify ? _received.Stage(buffers, length) : RecordWrites ? Copy(buffers, length) : default;
+        var write = new MockWrite(this, request, buffers, length, staged);
         if (RecordWrites)
         {
             Writes.Add(write);
@@ -61,6 +65,19 @@ public sealed partial class SimConnection
         }
 
         return write;
+    }
+
+    private static byte[] Copy(ReadOnlySpan<UvBuffer> buffers, int length)
+    {
+        var bytes = new byte[length];
+        var offset = 0;
+        foreach (var buffer in buffers)
+        {
+            buffer.AsSpan().CopyTo(bytes.AsSpan(offset));
+            offset += buffer.Length;
+        }
+
+        return bytes;
     }
 
     internal void CompleteLater(MockWrite write, int status)
@@ -231,7 +248,8 @@ public sealed partial class SimConnection
     {
         Simulation.Check(_inFlight.Count > 0 && _inFlight[0] == write, "a stream's writes complete in order, and only once");
         _simulation.Notify(ObserverCall.WriteCompleting, static (o, a) => o.WriteCompleting(a.Write, a.Status), (Write: write, Status: status));
-        if (!write.BuffersUnchanged(_received.Oldest(write.Length)))
+        var verified = _simulation.Options.VerifyWriteBuffers;
+        if (verified && !write.BuffersUnchanged(_received.Oldest(write.Length)))
         {
             _simulation.Misuse(LibuvMisuse.BuffersChangedInFlight, "uv_write", $"the buffers of a write to {Name} changed while it was in flight");
             throw new SimulationException("uv_write buffers changed while the write was in flight");
@@ -246,9 +264,14 @@ public sealed partial class SimConnection
         write.Request.OnCompleted(status);
         if (status == 0)
         {
+            if (!verified)
+            {
+                _received.Stage(write.Buffers, write.Length);
+            }
+
             Deliver(write);
         }
-        else
+        else if (verified)
         {
             _received.Drop(write.Length);
         }
