@@ -99,6 +99,13 @@ internal static class ResponseReader
         return true;
     }
 
+    private const int FieldCacheSize = 32;
+    private const int MaxCachedLine = 256;
+
+    /// <summary>Header lines lately parsed on this thread, with their strings; a line maps to one slot by its length and ends.</summary>
+    [ThreadStatic]
+    private static (byte[] Line, KeyValuePair<string, string> Field)[]? _fields;
+
     /// <summary>Parses the head (without its final CRLFCRLF) field by field from the bytes: one string per name and value, none per line.</summary>
     internal static ParsedResponse ParseHead(ReadOnlySpan<byte> head)
     {
@@ -106,7 +113,7 @@ internal static class ResponseReader
         var statusLine = lineEnd < 0 ? head : head[..lineEnd];
         var status = ParseStatusLine(statusLine);
         var version = statusLine.StartsWith("HTTP/1.0"u8) ? "HTTP/1.0" : "HTTP/1.1";
-        var reason = statusLine.Length > 13 ? Encoding.Latin1.GetString(statusLine[13..]) : string.Empty;
+        var reason = statusLine.Length <= 13 ? string.Empty : statusLine[13..].SequenceEqual("OK"u8) ? "OK" : Encoding.Latin1.GetString(statusLine[13..]);
         var headers = new List<KeyValuePair<string, string>>(head.Count("\r\n"u8));
         while (lineEnd >= 0)
         {
@@ -168,13 +175,27 @@ internal static class ResponseReader
 
     private static KeyValuePair<string, string> ParseField(ReadOnlySpan<byte> line)
     {
+        // A client reads the same few fields in every response: the strings of a line seen lately are reused.
+        var cache = _fields ??= new (byte[] Line, KeyValuePair<string, string> Field)[FieldCacheSize];
+        ref var slot = ref cache[(line.Length + (line.IsEmpty ? 0 : line[0] + (31 * line[^1]))) & (FieldCacheSize - 1)];
+        if (slot.Line is { } seen && line.SequenceEqual(seen))
+        {
+            return slot.Field;
+        }
+
         var colon = line.IndexOf((byte)':');
         if (colon <= 0)
         {
             throw Malformed($"bad header line '{Encoding.Latin1.GetString(line)}'");
         }
 
-        return new(Encoding.Latin1.GetString(line[..colon]), Encoding.Latin1.GetString(line[(colon + 1)..]).Trim());
+        var field = new KeyValuePair<string, string>(Encoding.Latin1.GetString(line[..colon]), Encoding.Latin1.GetString(line[(colon + 1)..]).Trim());
+        if (line.Length <= MaxCachedLine)
+        {
+            slot = (line.ToArray(), field);
+        }
+
+        return field;
     }
 
     /// <summary>For fixed messages; a message built from the input is only built once it is known to be needed.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Testbed.Simulator.Faults;
+using Testbed.Transports.Mock;
 
 namespace Testbed.Simulator.Runs;
 
@@ -32,6 +33,28 @@ public sealed record RunResult(
     ulong? TraceHash,
     string? Trace)
 {
+    private string? _trace = Trace;
+    private TraceText? _text;
+
+    /// <summary>A traced run's result, its text kept as the trace wrote it until <see cref="Trace"/> is first asked for.</summary>
+    internal RunResult(RunSpec spec, FaultPlan plan, RunFailure? failure, long events, long virtualMicros, int requests, IReadOnlyList<string> coverage, ulong? traceHash, TraceText? text)
+        : this(spec, plan, failure, events, virtualMicros, requests, coverage, traceHash, (string?)null) => _text = text;
+
+    /// <summary>
+    /// The whole trace, LF line endings, when the run was traced. It is made one string on first use: a traced run
+    /// of the standard scenario is about a megabyte of text, and a string of it per run (on the large object
+    /// heap) brought a gen2 collection every few runs to callers that only wanted the hash or the verdict.
+    /// </summary>
+    public string? Trace
+    {
+        get => _trace ??= _text?.ToString();
+        init
+        {
+            _trace = value;
+            _text = null;
+        }
+    }
+
     public bool Passed => Failure is null;
 
     /// <summary>The same run, as far as anything but the trace can tell: the verdict, the events, the clock and the counts.</summary>

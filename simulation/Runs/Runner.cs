@@ -44,7 +44,7 @@ public static class Runner
             run.Connections.RequestsStarted,
             coverage.Reached,
             options.Trace ? simulation.Trace.Hash : null,
-            options.Trace ? simulation.Trace.ToString() : null);
+            options.Trace ? simulation.Trace.Text : null);
     }
 
     /// <summary>The scenario <paramref name="spec"/> names in the catalog.</summary>

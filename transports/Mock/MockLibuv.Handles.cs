@@ -17,7 +17,7 @@ public sealed partial class MockLibuv
 
         state.Closing = true;
         Trace.Add($"uv.close {Id(handle)}");
-        _simulation.Notify(static (o, h) => o.HandleClosing(h), handle);
+        _simulation.Notify(ObserverCall.HandleClosing, static (o, h) => o.HandleClosing(h), handle);
         if (state is TimerState timer)
         {
             timer.Generation++;
@@ -84,7 +84,7 @@ public sealed partial class MockLibuv
         if (faults.Chance("timer.late", _simulation.FaultChance(_simulation.Options.Faults.LateTimerChance)))
         {
             delay += faults.Between("timer.late_by", _simulation.Options.Faults.TimerLateness);
-            _simulation.Notify(static (o, _) => o.FaultInjected(WorldFault.TimerLate, null), 0);
+            _simulation.Notify(ObserverCall.FaultInjected, static (o, _) => o.FaultInjected(WorldFault.TimerLate, null), 0);
         }
 
         _simulation.Enqueue(delay, EventKind.Timer, _ => FireTimer(state, generation), null);
@@ -133,7 +133,7 @@ public sealed partial class MockLibuv
         handle.Native = 0;
         Trace.Add($"cb.close {Id(handle)}");
         Trace.Forget(handle);
-        _simulation.Notify(static (o, h) => o.HandleClosed(h), handle);
+        _simulation.Notify(ObserverCall.HandleClosed, static (o, h) => o.HandleClosed(h), handle);
         handle.OnClosed();
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class MockLibuv
     {
         var mock = LoopOf(loop);
         Trace.Add($"uv.loop_close {Id(loop)} handles={mock.Handles.Count}");
-        _simulation.Notify(static (o, a) => o.LoopClosed(a.Loop, a.Left), (Loop: loop, Left: mock.Handles.Count));
+        _simulation.Notify(ObserverCall.LoopClosed, static (o, a) => o.LoopClosed(a.Loop, a.Left), (Loop: loop, Left: mock.Handles.Count));
         if (mock.Handles.Count > 0)
         {
             throw Refuse(LibuvMisuse.LoopCloseBusy, "uv_loop_close", $"uv_loop_close on {Id(loop)} with {mock.Handles.Count} handles open", UvStatus.EBUSY);

@@ -64,7 +64,7 @@ public sealed partial class MockLibuv
         var socket = SocketOf(stream, "uv_shutdown");
         Trace.Add($"uv.shutdown {Trace.Id(request, "s")} {Id(stream)}");
         var status = socket.Shutdown(request);
-        _simulation.Notify(static (o, a) => o.ShutdownCalled(a.Socket, a.Status), (Socket: socket, Status: status));
+        _simulation.Notify(ObserverCall.ShutdownCalled, static (o, a) => o.ShutdownCalled(a.Socket, a.Status), (Socket: socket, Status: status));
         if (status < 0)
         {
             throw Refuse(LibuvMisuse.ShutdownTwice, "uv_shutdown", $"a second uv_shutdown on {Id(stream)}", status);

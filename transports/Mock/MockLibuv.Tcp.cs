@@ -65,7 +65,7 @@ public sealed partial class MockLibuv
         _simulation.Network.Accepted();
         connection.Server = accepted;
         Trace.Add($"uv.accept {Id(server)} {Id(client)} {connection.Name}");
-        _simulation.Notify(static (o, c) => o.Accepted(c), connection);
+        _simulation.Notify(ObserverCall.Accepted, static (o, c) => o.Accepted(c), connection);
     }
 
     /// <summary>
@@ -98,7 +98,7 @@ public sealed partial class MockLibuv
             next.PendingAcceptErrors--;
             var error = next.FaultChoices.Pick("accept.error_status", UvErrors.AcceptErrors);
             Trace.Add($"cb.connection {Id(handle)} status={ErrName(error)}");
-            _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.AcceptFailed, c), next);
+            _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.AcceptFailed, c), next);
             NotifyCallback(handle, "connection");
             handle.OnConnection(error);
             _simulation.Enqueue(next.NetworkChoices.Between("accept.retry", (100, 2_000)), EventKind.Io, _ => Incoming(listener), null);

@@ -82,7 +82,7 @@ public sealed partial class MockLibuv : ILibuv
 
     /// <summary>Tells observers about a callback into the engine on <paramref name="handle"/>.</summary>
     private void NotifyCallback(UvHandle handle, string callback) =>
-        _simulation.Notify(static (o, a) => o.Callback(a.Handle, a.Callback), (Handle: handle, Callback: callback));
+        _simulation.Notify(ObserverCall.Callback, static (o, a) => o.Callback(a.Handle, a.Callback), (Handle: handle, Callback: callback));
 
     private static UvException Error(string call, int status) =>
         new(call, status, UvErrors.Name(status), UvErrors.Message(status));

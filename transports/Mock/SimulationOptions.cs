@@ -35,6 +35,9 @@ public sealed class SimulationOptions
     /// </summary>
     public DateTimeOffset Epoch { get; set; } = VirtualTimeProvider.Epoch;
 
-    /// <summary>Copies every uv_write's bytes at submission and checks them at completion (buffer reuse in flight).</summary>
+    /// <summary>
+    /// Copies every uv_write's bytes at submission and checks them at completion (buffer reuse in flight). Off, the
+    /// bytes are copied once at completion, just before the callback, as the client receives them.
+    /// </summary>
     public bool VerifyWriteBuffers { get; set; } = true;
 }

@@ -29,7 +29,7 @@ internal sealed class SimulationScheduler : IScheduler
         var delay = jitter > 0 ? (_choices ??= _simulation.Stream(Simulation.SchedulerStream)).Choose("sched.delay", jitter + 1) : 0;
         if (delay > 0)
         {
-            _simulation.Notify(static (o, _) => o.FaultInjected(WorldFault.SchedulerJitter, null), 0);
+            _simulation.Notify(ObserverCall.FaultInjected, static (o, _) => o.FaultInjected(WorldFault.SchedulerJitter, null), 0);
         }
 
         _simulation.Trace.Add($"sched.queue j{id}");

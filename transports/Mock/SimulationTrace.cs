@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Testbed.Transports.Mock;
 
@@ -12,10 +11,8 @@ namespace Testbed.Transports.Mock;
 public sealed class SimulationTrace
 {
     private readonly Func<long> _now;
-    private readonly StringBuilder _text = new();
+    private readonly TraceText _text = new();
     private readonly int _maxChars;
-    private int _headerLength;
-    private int _markerLength;
     private readonly Dictionary<object, string> _ids = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _counters = [];
     private long _sequence;
@@ -47,14 +44,18 @@ public sealed class SimulationTrace
     /// <summary>The whole trace, LF line endings.</summary>
     public override string ToString() => _text.ToString();
 
+    /// <summary>The text as it is kept, to be made one string only when someone asks for it.</summary>
+    internal TraceText Text => _text;
+
     /// <summary>A header line (no sequence number or time), such as the seed and the options it chose.</summary>
     public void Header(string line)
     {
         Invariant(_sequence == 0, "trace headers come before the first event");
         if (Enabled)
         {
-            Append("# " + line + "\n");
-            _headerLength = _text.Length;
+            var text = "# " + line + "\n";
+            Mix(text);
+            _text.AppendHeader(text);
         }
     }
 
@@ -117,14 +118,23 @@ public sealed class SimulationTrace
     /// </summary>
     private void DropOldestHalf()
     {
-        var start = _headerLength + _markerLength;
-        var half = _text.ToString(start, (_text.Length - start) / 2);
-        var cut = half.LastIndexOf('\n') + 1;
-        Dropped += half.AsSpan(0, cut).Count('\n');
-        _text.Remove(_headerLength, _markerLength + cut);
-        var marker = $"# ... {Dropped} earlier event lines dropped: a trace keeps at most {_maxChars} characters\n";
-        _text.Insert(_headerLength, marker);
-        _markerLength = marker.Length;
+        // The cut falls after the last line end in the first half of the event lines.
+        var cut = _text.EventChars / 2;
+        while (cut > 0 && _text.EventCharAt(cut - 1) != '\n')
+        {
+            cut--;
+        }
+
+        for (var i = 0L; i < cut; i++)
+        {
+            if (_text.EventCharAt(i) == '\n')
+            {
+                Dropped++;
+            }
+        }
+
+        _text.RemoveEvents(cut);
+        _text.SetMarker($"# ... {Dropped} earlier event lines dropped: a trace keeps at most {_maxChars} characters\n");
     }
 
     /// <summary>Writes <paramref name="value"/> (never negative here) in decimal, zero-padded to <paramref name="minDigits"/>.</summary>
@@ -150,6 +160,11 @@ public sealed class SimulationTrace
     private void Append(ReadOnlySpan<char> text)
     {
         _text.Append(text);
+        Mix(text);
+    }
+
+    private void Mix(ReadOnlySpan<char> text)
+    {
         foreach (var c in text)
         {
             _hash = (_hash ^ c) * 1099511628211UL;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Testbed.Transports.Mock.Observation;
 
 namespace Testbed.Transports.Mock.Hosting;
 
@@ -33,6 +34,7 @@ internal sealed class TraceLoggerProvider(Simulation simulation) : ILoggerProvid
         }
 
         simulation.Notify(
+            ObserverCall.Logged,
             static (o, a) => o.Logged(a.Level, a.EventId, a.Message, a.Exception, a.Fields),
             (Level: level, EventId: eventId, Message: message, Exception: exception, Fields: fields));
     }

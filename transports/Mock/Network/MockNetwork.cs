@@ -53,7 +53,7 @@ public sealed class MockNetwork
         }
 
         Connections.Add(connection);
-        _simulation.Notify(static (o, c) => o.ClientConnected(c), connection);
+        _simulation.Notify(ObserverCall.ClientConnected, static (o, c) => o.ClientConnected(c), connection);
         var candidates = _listening.Where(l => l.Port == port && !l.Handle.Closing).ToList();
         if (candidates.Count == 0)
         {

@@ -3,21 +3,22 @@ using Testbed.Engine.Networking;
 namespace Testbed.Transports.Mock.Network;
 
 /// <summary>
-/// One uv_write the server submitted. Its bytes are copied at submission (what the engine asked to send), into
-/// the client's receive buffer where they wait until the write completes, and compared with the buffers again at
-/// completion, since libuv may read the buffers any time before its callback. While the connection records its
-/// writes, a copy is also kept as <see cref="Bytes"/>.
+/// One uv_write the server submitted. With <see cref="SimulationOptions.VerifyWriteBuffers"/> (the default) its
+/// bytes are copied at submission (what the engine asked to send), into the client's receive buffer where they
+/// wait until the write completes, and compared with the buffers again at completion, since libuv may read the
+/// buffers any time before its callback. Without it, they are copied into the receive buffer at completion.
+/// While the connection records its writes, a copy taken at submission is also kept as <see cref="Bytes"/>.
 /// </summary>
 public sealed class MockWrite
 {
     private readonly UvBuffer[] _buffers;
     private readonly byte[]? _bytes;
 
-    internal MockWrite(SimConnection connection, UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, int length, bool keepBuffers, ReadOnlySpan<byte> staged)
+    internal MockWrite(SimConnection connection, UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, int length, ReadOnlySpan<byte> staged)
     {
         Connection = connection;
         Request = request;
-        _buffers = keepBuffers ? buffers.ToArray() : [];
+        _buffers = buffers.ToArray();
         BufferCount = buffers.Length;
         Length = length;
         _bytes = connection.RecordWrites ? staged.ToArray() : null;
@@ -61,6 +62,9 @@ public sealed class MockWrite
     /// time. A write that completed before its time (cancelled by the close) is left as it is.
     /// </summary>
     public void CompleteAt(long atMicros, int status = 0) => Connection.CompleteAt(this, atMicros, status);
+
+    /// <summary>The engine's buffers, which stay its own until the write's callback.</summary>
+    internal ReadOnlySpan<UvBuffer> Buffers => _buffers;
 
     /// <summary>Whether the buffers, read in place now, still hold <paramref name="submitted"/>, the copy taken at submission.</summary>
     internal bool BuffersUnchanged(ReadOnlySpan<byte> submitted)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Testbed.Engine.Networking;
 
 namespace Testbed.Transports.Mock.Network;
@@ -7,6 +8,9 @@ namespace Testbed.Transports.Mock.Network;
 /// server's writes still in flight, staged in submission order. A write's bytes are copied once, when it is
 /// submitted; completing it only moves the line between staged and delivered, and a failed write's bytes are
 /// cut out. Writes complete in order, so the write completing is always the oldest staged one.
+/// The array comes from <see cref="ArrayPool{T}.Shared"/> and goes back whenever the buffer is empty (a client
+/// that discards each response once parsed empties it after every response), so a run of many connections does
+/// not allocate, zero and collect a buffer per connection.
 /// </summary>
 internal sealed class ReceiveBuffer
 {
@@ -24,7 +28,7 @@ internal sealed class ReceiveBuffer
         var start = Delivered + _staged;
         if (_bytes.Length - start < length)
         {
-            Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max((long)start + length, 2L * _bytes.Length)));
+            Grow((int)Math.Min(Array.MaxLength, Math.Max((long)start + length, 2L * _bytes.Length)), start);
         }
 
         var offset = start;
@@ -55,6 +59,7 @@ internal sealed class ReceiveBuffer
         Simulation.Check(length <= _staged, "dropping more than was staged");
         _bytes.AsSpan(Delivered + length, _staged - length).CopyTo(_bytes.AsSpan(Delivered));
         _staged -= length;
+        ReturnIfEmpty();
     }
 
     /// <summary>Forgets the first <paramref name="count"/> delivered bytes.</summary>
@@ -64,5 +69,27 @@ internal sealed class ReceiveBuffer
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Delivered);
         _bytes.AsSpan(count, Delivered - count + _staged).CopyTo(_bytes);
         Delivered -= count;
+        ReturnIfEmpty();
+    }
+
+    private void Grow(int size, int used)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(size);
+        _bytes.AsSpan(0, used).CopyTo(bigger);
+        if (_bytes.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_bytes);
+        }
+
+        _bytes = bigger;
+    }
+
+    private void ReturnIfEmpty()
+    {
+        if (Delivered + _staged == 0 && _bytes.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = [];
+        }
     }
 }

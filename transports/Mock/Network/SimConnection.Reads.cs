@@ -74,7 +74,7 @@ public sealed partial class SimConnection
             {
                 var empty = stream.OnAlloc(65536);
                 _simulation.Trace.Add($"cb.read {ServerName} n=0");
-                _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.ZeroRead, c), this);
+                _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.ZeroRead, c), this);
                 NotifyRead(stream, 0, 0);
                 stream.OnRead(0, empty);
                 return;
@@ -106,7 +106,7 @@ public sealed partial class SimConnection
 
         if (segments > 1)
         {
-            _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.ReadsCoalesced, c), this);
+            _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.ReadsCoalesced, c), this);
         }
 
         _simulation.Trace.Add($"cb.read {ServerName} n={n}");
@@ -133,8 +133,8 @@ public sealed partial class SimConnection
 
     private void NotifyRead(UvStreamHandle stream, int bytes, int segments)
     {
-        _simulation.Notify(static (o, h) => o.Callback(h, "read"), (UvHandle)stream);
-        _simulation.Notify(static (o, a) => o.ReadDelivered(a.Connection, a.Bytes, a.Segments), (Connection: this, Bytes: bytes, Segments: segments));
+        _simulation.Notify(ObserverCall.Callback, static (o, h) => o.Callback(h, "read"), (UvHandle)stream);
+        _simulation.Notify(ObserverCall.ReadDelivered, static (o, a) => o.ReadDelivered(a.Connection, a.Bytes, a.Segments), (Connection: this, Bytes: bytes, Segments: segments));
     }
 
     private void EndReads(UvStreamHandle stream, int status)
@@ -143,8 +143,8 @@ public sealed partial class SimConnection
         _endDelivered = true;
         ServerReading = false;
         _simulation.Trace.Add($"cb.read {ServerName} status={_simulation.Libuv.ErrName(status)}");
-        _simulation.Notify(static (o, h) => o.Callback(h, "read"), (UvHandle)stream);
-        _simulation.Notify(static (o, a) => o.ReadEnded(a.Connection, a.Status), (Connection: this, Status: status));
+        _simulation.Notify(ObserverCall.Callback, static (o, h) => o.Callback(h, "read"), (UvHandle)stream);
+        _simulation.Notify(ObserverCall.ReadEnded, static (o, a) => o.ReadEnded(a.Connection, a.Status), (Connection: this, Status: status));
         stream.OnRead(status, default);
     }
 }

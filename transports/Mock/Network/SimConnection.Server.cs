@@ -23,7 +23,7 @@ public sealed partial class SimConnection
     internal void StartReading()
     {
         ServerReading = true;
-        _simulation.Notify(static (o, c) => o.ReadStarted(c), this);
+        _simulation.Notify(ObserverCall.ReadStarted, static (o, c) => o.ReadStarted(c), this);
         KickDelivery();
     }
 
@@ -33,7 +33,7 @@ public sealed partial class SimConnection
         {
             ServerReading = false;
             ReadStops++;
-            _simulation.Notify(static (o, c) => o.ReadStopped(c), this);
+            _simulation.Notify(ObserverCall.ReadStopped, static (o, c) => o.ReadStopped(c), this);
         }
     }
 
@@ -45,8 +45,12 @@ public sealed partial class SimConnection
             length += buffer.Length;
         }
 
-        var staged = _received.Stage(buffers, length);
-        var write = new MockWrite(this, request, buffers, length, _simulation.Options.VerifyWriteBuffers, staged);
+        // Verified, the bytes are copied now and compared with the buffers at completion. Unverified, they are
+        // copied at completion, just before the callback, when the client is about to read them: the buffers are
+        // the engine's until then either way, and a copy made late lands in a receive buffer still in the cache.
+        var verify = _simulation.Options.VerifyWriteBuffers;
+        var staged = verify ? _received.Stage(buffers, length) : RecordWrites ? Copy(buffers, length) : default;
+        var write = new MockWrite(this, request, buffers, length, staged);
         if (RecordWrites)
         {
             Writes.Add(write);
@@ -54,13 +58,26 @@ public sealed partial class SimConnection
 
         _inFlight.Add(write);
         MaxWritesInFlight = Math.Max(MaxWritesInFlight, _inFlight.Count);
-        _simulation.Notify(static (o, w) => o.WriteSubmitted(w), write);
+        _simulation.Notify(ObserverCall.WriteSubmitted, static (o, w) => o.WriteSubmitted(w), write);
         if (!HoldWrites)
         {
             ScheduleAutomaticCompletion(write);
         }
 
         return write;
+    }
+
+    private static byte[] Copy(ReadOnlySpan<UvBuffer> buffers, int length)
+    {
+        var bytes = new byte[length];
+        var offset = 0;
+        foreach (var buffer in buffers)
+        {
+            buffer.AsSpan().CopyTo(bytes.AsSpan(offset));
+            offset += buffer.Length;
+        }
+
+        return bytes;
     }
 
     internal void CompleteLater(MockWrite write, int status)
@@ -133,7 +150,7 @@ public sealed partial class SimConnection
         {
             _pendingShutdown = null;
             _simulation.Trace.Add($"cb.shutdown {_simulation.Trace.Id(shutdown, "s")} status={UvStatus.ECANCELED}");
-            _simulation.Notify(static (o, a) => o.ShutdownCompleted(a.Connection, a.Status), (Connection: this, Status: UvStatus.ECANCELED));
+            _simulation.Notify(ObserverCall.ShutdownCompleted, static (o, a) => o.ShutdownCompleted(a.Connection, a.Status), (Connection: this, Status: UvStatus.ECANCELED));
             shutdown.OnCompleted(UvStatus.ECANCELED);
         }
 
@@ -157,12 +174,12 @@ public sealed partial class SimConnection
         {
             latency += _faults.Between("write.hold_for", faults.WriteHold);
             write.HeldByFault = true;
-            _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.WriteHeld, c), this);
+            _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.WriteHeld, c), this);
         }
         else if (_faults.Chance("write.delay", _simulation.FaultChance(faults.WriteDelayChance)))
         {
             latency += _faults.Between("write.delay_by", faults.WriteDelay);
-            _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.WriteDelayed, c), this);
+            _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.WriteDelayed, c), this);
         }
 
         write.AutomaticStatus = AutomaticStatus();
@@ -219,7 +236,7 @@ public sealed partial class SimConnection
 
             if (status != 0 && !PeerGone)
             {
-                _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.WriteFailed, c), this);
+                _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.WriteFailed, c), this);
                 Break();
             }
 
@@ -230,8 +247,9 @@ public sealed partial class SimConnection
     private void Complete(MockWrite write, int status)
     {
         Simulation.Check(_inFlight.Count > 0 && _inFlight[0] == write, "a stream's writes complete in order, and only once");
-        _simulation.Notify(static (o, a) => o.WriteCompleting(a.Write, a.Status), (Write: write, Status: status));
-        if (!write.BuffersUnchanged(_received.Oldest(write.Length)))
+        _simulation.Notify(ObserverCall.WriteCompleting, static (o, a) => o.WriteCompleting(a.Write, a.Status), (Write: write, Status: status));
+        var verified = _simulation.Options.VerifyWriteBuffers;
+        if (verified && !write.BuffersUnchanged(_received.Oldest(write.Length)))
         {
             _simulation.Misuse(LibuvMisuse.BuffersChangedInFlight, "uv_write", $"the buffers of a write to {Name} changed while it was in flight");
             throw new SimulationException("uv_write buffers changed while the write was in flight");
@@ -241,14 +259,19 @@ public sealed partial class SimConnection
         write.Status = status;
         write.DueAt = null;
         _simulation.Trace.Add($"cb.write {_simulation.Trace.Id(write.Request, "w")} status={status}");
-        _simulation.Notify(static (o, h) => o.Callback(h, "write"), Server!.Handle);
+        _simulation.Notify(ObserverCall.Callback, static (o, h) => o.Callback(h, "write"), Server!.Handle);
         write.Request.Native = 0;
         write.Request.OnCompleted(status);
         if (status == 0)
         {
+            if (!verified)
+            {
+                _received.Stage(write.Buffers, write.Length);
+            }
+
             Deliver(write);
         }
-        else
+        else if (verified)
         {
             _received.Drop(write.Length);
         }
@@ -270,8 +293,8 @@ public sealed partial class SimConnection
         var status = PeerGone ? UvStatus.ECONNRESET : 0;
         ServerFinished |= status == 0;
         _simulation.Trace.Add($"cb.shutdown {_simulation.Trace.Id(request, "s")} status={status}");
-        _simulation.Notify(static (o, h) => o.Callback(h, "shutdown"), Server!.Handle);
-        _simulation.Notify(static (o, a) => o.ShutdownCompleted(a.Connection, a.Status), (Connection: this, Status: status));
+        _simulation.Notify(ObserverCall.Callback, static (o, h) => o.Callback(h, "shutdown"), Server!.Handle);
+        _simulation.Notify(ObserverCall.ShutdownCompleted, static (o, a) => o.ShutdownCompleted(a.Connection, a.Status), (Connection: this, Status: status));
         request.Native = 0;
         request.OnCompleted(status);
         if (status == 0)

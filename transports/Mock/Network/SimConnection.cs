@@ -99,7 +99,7 @@ public sealed partial class SimConnection
     /// <summary>Every byte the server delivered to the client, in order.</summary>
     public byte[] Received => _received.DeliveredSpan.ToArray();
 
-    /// <summary>Every byte the server delivered so far, without a copy; valid until the server's next write or delivery.</summary>
+    /// <summary>Every byte the server delivered so far, without a copy; valid until the server's next write or delivery, or the next discard.</summary>
     public ReadOnlySpan<byte> ReceivedSpan => _received.DeliveredSpan;
 
     /// <summary>What the client received, as Latin-1 text.</summary>
@@ -177,7 +177,7 @@ public sealed partial class SimConnection
             offset += length;
         }
 
-        _simulation.Notify(static (o, a) => o.ClientSent(a.Connection, a.Bytes), (Connection: this, Bytes: bytes.Length));
+        _simulation.Notify(ObserverCall.ClientSent, static (o, a) => o.ClientSent(a.Connection, a.Bytes), (Connection: this, Bytes: bytes.Length));
         KickDelivery();
     }
 
@@ -193,7 +193,7 @@ public sealed partial class SimConnection
         _simulation.Trace.Add($"net.fin {Name}");
         _clientFin = true;
         _lastArrival = Arrival();
-        _simulation.Notify(static (o, c) => o.ClientHalfClosed(c), this);
+        _simulation.Notify(ObserverCall.ClientHalfClosed, static (o, c) => o.ClientHalfClosed(c), this);
         KickDelivery();
     }
 
@@ -207,7 +207,7 @@ public sealed partial class SimConnection
         Simulation.Check(!ClientStoppedReceiving, $"{Name} stops receiving twice");
         _simulation.Trace.Add($"net.stop_receiving {Name}");
         ClientStoppedReceiving = true;
-        _simulation.Notify(static (o, c) => o.ClientStoppedReceiving(c), this);
+        _simulation.Notify(ObserverCall.ClientStoppedReceiving, static (o, c) => o.ClientStoppedReceiving(c), this);
     }
 
     /// <summary>The client stopped receiving (<see cref="StopReceiving"/>).</summary>
@@ -221,7 +221,7 @@ public sealed partial class SimConnection
         _simulation.Trace.Add($"net.rst {Name}");
         ClientReset = true;
         _inbound.Clear();
-        _simulation.Notify(static (o, c) => o.ClientReset(c), this);
+        _simulation.Notify(ObserverCall.ClientReset, static (o, c) => o.ClientReset(c), this);
         KickDelivery();
     }
 
@@ -229,7 +229,7 @@ public sealed partial class SimConnection
     {
         _simulation.Trace.Add($"net.refused {Name}");
         Refused = true;
-        _simulation.Notify(static (o, c) => o.ClientRefused(c), this);
+        _simulation.Notify(ObserverCall.ClientRefused, static (o, c) => o.ClientRefused(c), this);
         SawEnd();
     }
 
@@ -257,7 +257,7 @@ public sealed partial class SimConnection
         }
 
         _endSeen = true;
-        _simulation.Notify(static (o, c) => o.ClientSawEnd(c), this);
+        _simulation.Notify(ObserverCall.ClientSawEnd, static (o, c) => o.ClientSawEnd(c), this);
         Ended?.Invoke(this);
     }
 
@@ -268,7 +268,7 @@ public sealed partial class SimConnection
             return Fragmentation.Whole;
         }
 
-        _simulation.Notify(static (o, c) => o.FaultInjected(WorldFault.SendFragmented, c), this);
+        _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.SendFragmented, c), this);
         return Fragmentation.Random(_simulation.Options.Faults.MaxFragments);
     }
 
