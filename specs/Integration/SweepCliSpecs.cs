@@ -54,7 +54,7 @@ public sealed class SweepCliSpecs
             Assert.Contains("3 seeds broke an invariant:", run.Output, StringComparison.Ordinal);
             Assert.Contains("  liveness: 3 seeds (1, 2, 3)", run.Output, StringComparison.Ordinal);
             Assert.Contains(run.OutputLines, line => line.StartsWith("not reached by any seed: write-delayed, write-held, write-failed,", StringComparison.Ordinal));
-            var spec = new RunSpec("keepalive", 2, new Dictionary<string, long?> { ["connections"] = 2, ["requests"] = 1, ["max-events"] = 10 });
+            var spec = new RunSpec("keepalive", 2, new Dictionary<string, long?> { ["connections"] = 2, ["requests"] = 1, ["max-events"] = 20 });
             var hash = Runner.Run(spec, new RunOptions { Trace = true }).TraceHash!.Value;
             Assert.Contains($"      testbed replay {spec} --expect-hash {hash:x16}", run.OutputLines);
 

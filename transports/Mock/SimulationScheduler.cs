@@ -12,6 +12,7 @@ internal sealed class SimulationScheduler : IScheduler
 {
     private readonly Simulation _simulation;
     private readonly Action<object?> _run;
+    private readonly Stack<WorkItem> _spare = new();
     private ChoiceStream? _choices;
     private long _lastId;
 
@@ -33,15 +34,27 @@ internal sealed class SimulationScheduler : IScheduler
         }
 
         _simulation.Trace.Add($"sched.queue j{id}");
-        _simulation.Enqueue(delay, EventKind.Work, _run, new WorkItem(id, work, state));
+        var item = _spare.Count > 0 ? _spare.Pop() : new WorkItem();
+        (item.Id, item.Work, item.State) = (id, work, state);
+        _simulation.Enqueue(delay, EventKind.Work, _run, item);
     }
 
     private void Run(WorkItem item)
     {
         _simulation.Trace.Add($"sched.run j{item.Id}");
-        item.Work(item.State);
+        var (work, state) = (item.Work!, item.State);
+
+        // Back to the pool before the work runs: the work may schedule more, and each queued item is its own.
+        (item.Work, item.State) = (null, null);
+        _spare.Push(item);
+        work(state);
     }
 
-    /// <summary>One queued work item: one allocation per Schedule, where a closure and its delegate were two.</summary>
-    private sealed record WorkItem(long Id, Action<object?> Work, object? State);
+    /// <summary>One queued work item, reused once it has run: a steady run schedules without allocating.</summary>
+    private sealed class WorkItem
+    {
+        public long Id;
+        public Action<object?>? Work;
+        public object? State;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Testbed.Transports.Mock.Choices;
 
 namespace Testbed.Transports.Mock.Network;
@@ -20,55 +21,65 @@ public abstract class Fragmentation
     /// <summary>Up to <paramref name="maxPieces"/> pieces at offsets drawn from the connection's network stream.</summary>
     public static Fragmentation Random(int maxPieces) => new Seeded(maxPieces);
 
-    /// <summary>The lengths of the pieces, in order; they sum to <paramref name="length"/>.</summary>
-    internal abstract List<int> Split(ChoiceStream stream, int length);
+    /// <summary>Adds the lengths of the pieces to <paramref name="pieces"/> (emptied first), in order; they sum to <paramref name="length"/>.</summary>
+    internal abstract void Split(ChoiceStream stream, int length, List<int> pieces);
+
+    /// <summary>
+    /// Turns the sorted cut offsets in <paramref name="pieces"/> into the lengths between them, in place (each
+    /// piece is written at or before its cut's index). Duplicates and cuts outside (0, length) are dropped.
+    /// </summary>
+    private static void CutsToPieces(List<int> pieces, int length)
+    {
+        var cuts = CollectionsMarshal.AsSpan(pieces);
+        cuts.Sort();
+        var (start, written) = (0, 0);
+        foreach (var cut in cuts)
+        {
+            if (cut > start && cut < length)
+            {
+                cuts[written++] = cut - start;
+                start = cut;
+            }
+        }
+
+        CollectionsMarshal.SetCount(pieces, written);
+        pieces.Add(length - start);
+    }
 
     private sealed class Fixed(int size) : Fragmentation
     {
-        internal override List<int> Split(ChoiceStream stream, int length)
+        internal override void Split(ChoiceStream stream, int length, List<int> pieces)
         {
-            List<int> pieces = [];
+            pieces.Clear();
             for (var offset = 0; offset < length; offset += size)
             {
                 pieces.Add(Math.Min(size, length - offset));
             }
-
-            return pieces;
         }
     }
 
     private sealed class Cuts(int[] offsets) : Fragmentation
     {
-        internal override List<int> Split(ChoiceStream stream, int length)
+        internal override void Split(ChoiceStream stream, int length, List<int> pieces)
         {
-            List<int> pieces = [];
-            var start = 0;
-            foreach (var cut in offsets.Where(c => c > 0 && c < length).Order())
-            {
-                if (cut > start)
-                {
-                    pieces.Add(cut - start);
-                    start = cut;
-                }
-            }
-
-            pieces.Add(length - start);
-            return pieces;
+            pieces.Clear();
+            pieces.AddRange(offsets);
+            CutsToPieces(pieces, length);
         }
     }
 
     private sealed class Seeded(int maxPieces) : Fragmentation
     {
-        internal override List<int> Split(ChoiceStream stream, int length)
+        internal override void Split(ChoiceStream stream, int length, List<int> pieces)
         {
+            pieces.Clear();
             var count = length <= 1 ? 1 : 1 + (int)stream.Choose("fragment.count", Math.Min(maxPieces, length));
-            var cuts = new int[count - 1];
-            for (var i = 0; i < cuts.Length; i++)
+            for (var i = 0; i < count - 1; i++)
             {
-                cuts[i] = 1 + (int)stream.Choose("fragment.cut", length - 1);
+                pieces.Add(1 + (int)stream.Choose("fragment.cut", length - 1));
             }
 
-            return new Cuts(cuts).Split(stream, length);
+            CutsToPieces(pieces, length);
         }
     }
 }

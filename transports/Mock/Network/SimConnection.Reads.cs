@@ -99,7 +99,7 @@ public sealed partial class SimConnection
             segments++;
             if (segment.Remaining == 0)
             {
-                _inbound.Dequeue();
+                DropOldestSegment();
             }
         }
         while (coalesce && n < buffer.Length && _inbound.TryPeek(out var next) && next.Arrival <= _simulation.NowMicros);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Testbed.Engine.Networking;
 using Testbed.Transports.Mock.Choices;
@@ -16,6 +17,8 @@ public sealed partial class SimConnection
     private readonly ChoiceStream _net;
     private readonly ChoiceStream _faults;
     private readonly Queue<Segment> _inbound = new();
+    private readonly Stack<Segment> _spareSegments = new();
+    private readonly List<int> _pieces = [];
     private readonly ReceiveBuffer _received = new();
     private readonly List<MockWrite> _inFlight = [];
     private long _lastArrival;
@@ -167,17 +170,24 @@ public sealed partial class SimConnection
             return;
         }
 
-        var bytes = data.ToArray();
+        // One rented copy per send, shared by its pieces and returned with the last of them.
+        var bytes = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(bytes);
+        (fragmentation ?? NetworkFragmentation()).Split(fragmentation is null ? _faults : _net, data.Length, _pieces);
         var offset = 0;
-        foreach (var length in (fragmentation ?? NetworkFragmentation()).Split(fragmentation is null ? _faults : _net, bytes.Length))
+        for (var i = 0; i < _pieces.Count; i++)
         {
+            var length = _pieces[i];
             var arrival = Arrival();
             _simulation.Trace.Add($"net.send {Name} bytes={length} at={arrival}");
-            _inbound.Enqueue(new Segment(bytes, offset, length, arrival));
+            var segment = _spareSegments.Count > 0 ? _spareSegments.Pop() : new Segment();
+            segment.Reset(bytes, offset, length, arrival, ownsBytes: i == _pieces.Count - 1);
+            _inbound.Enqueue(segment);
             offset += length;
         }
 
-        _simulation.Notify(ObserverCall.ClientSent, static (o, a) => o.ClientSent(a.Connection, a.Bytes), (Connection: this, Bytes: bytes.Length));
+        Simulation.Check(offset == data.Length, "the pieces of a send add up to it");
+        _simulation.Notify(ObserverCall.ClientSent, static (o, a) => o.ClientSent(a.Connection, a.Bytes), (Connection: this, Bytes: data.Length));
         KickDelivery();
     }
 
@@ -220,7 +230,7 @@ public sealed partial class SimConnection
         Simulation.Check(!ClientReset, $"{Name} resets twice");
         _simulation.Trace.Add($"net.rst {Name}");
         ClientReset = true;
-        _inbound.Clear();
+        DropInbound();
         _simulation.Notify(ObserverCall.ClientReset, static (o, c) => o.ClientReset(c), this);
         KickDelivery();
     }
@@ -242,7 +252,7 @@ public sealed partial class SimConnection
         }
 
         Broken = true;
-        _inbound.Clear();
+        DropInbound();
         _simulation.Trace.Add($"net.broken {Name}");
         SawEnd();
         KickDelivery();
@@ -286,17 +296,47 @@ public sealed partial class SimConnection
         return _lastArrival;
     }
 
-    private sealed class Segment(byte[] bytes, int offset, int length, long arrival)
+    /// <summary>Takes the oldest segment off the queue, all of it read (or lost), and keeps it for the next send.</summary>
+    private void DropOldestSegment()
     {
-        public byte[] Bytes { get; } = bytes;
+        var segment = _inbound.Dequeue();
+        if (segment.OwnsBytes && segment.Bytes.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(segment.Bytes);
+        }
 
-        public int Offset { get; set; } = offset;
+        segment.Reset([], 0, 0, 0, ownsBytes: false);
+        _spareSegments.Push(segment);
+    }
 
-        public int Remaining { get; set; } = length;
+    private void DropInbound()
+    {
+        while (_inbound.Count > 0)
+        {
+            DropOldestSegment();
+        }
+    }
 
-        public long Arrival { get; } = arrival;
+    /// <summary>One piece of a send, reused: its bytes are a slice of the send's rented copy.</summary>
+    private sealed class Segment
+    {
+        public byte[] Bytes { get; private set; } = [];
+
+        public int Offset { get; set; }
+
+        public int Remaining { get; set; }
+
+        public long Arrival { get; private set; }
+
+        /// <summary>The send's last piece: its bytes go back to the pool with it.</summary>
+        public bool OwnsBytes { get; private set; }
 
         /// <summary>Whether the chance of an empty read before this segment has been drawn.</summary>
         public bool ZeroReadDrawn { get; set; }
+
+        public void Reset(byte[] bytes, int offset, int length, long arrival, bool ownsBytes)
+        {
+            (Bytes, Offset, Remaining, Arrival, OwnsBytes, ZeroReadDrawn) = (bytes, offset, length, arrival, ownsBytes, false);
+        }
     }
 }
