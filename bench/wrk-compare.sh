@@ -17,7 +17,7 @@
 # The measured runs are repeated -r times, interleaved (every server once per load per round), and the
 # tables show medians, so a burst of load from elsewhere on a shared machine skews one sample, not all.
 #
-# Usage: bench/wrk-compare.sh [-d 5s] [-w 2s] [-r 3] [-c 64] [-t 1] [-p 16] [--out[=FILE]] [--no-build]
+# Usage: bench/wrk-compare.sh [-d 5s] [-w 2s] [-r 3] [-c 64] [-t 1] [-p 16] [-l LOOPS] [--out[=FILE]] [--no-build]
 set -euo pipefail
 
 usage() {
@@ -31,6 +31,7 @@ Usage: bench/wrk-compare.sh [options]
   --many-connections N    connections of the c1000 load (default 1000)
   -t N          wrk threads (default 1)
   -p N          requests per write in the pipelined run (default 16)
+  -l N          Testbed's loops (--threads) and nginx's workers (default: nproc)
   --out[=FILE]  also write the report to FILE (default bench/results/wrk-YYYYMMDD.md)
   --no-build    reuse the builds of the previous run (in bench/.build)
   -h, --help    this text
@@ -48,6 +49,7 @@ WRK_THREADS=1
 DEPTH=16
 OUT=
 BUILD=1
+LOOPS=
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -59,6 +61,7 @@ while [[ $# -gt 0 ]]; do
     --many-connections) MANY_CONNECTIONS=$2; shift 2 ;;
     -t) WRK_THREADS=$2; shift 2 ;;
     -p) DEPTH=$2; shift 2 ;;
+    -l) LOOPS=$2; shift 2 ;;
     --out) OUT=default; shift ;;
     --out=*) OUT=${1#--out=}; shift ;;
     --no-build) BUILD=0; shift ;;
@@ -70,6 +73,7 @@ done
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=$ROOT/bench/.build
 CORES=$(nproc)
+LOOPS=${LOOPS:-$CORES}
 WORK=$(mktemp -d -t wrk-compare.XXXXXX)
 PIDS=()
 SAMPLER=
@@ -153,8 +157,8 @@ if [[ $BUILD == 1 || ! -x $BUILD_DIR/testbed/testbed || ! -x $BUILD_DIR/kestrel/
 fi
 
 # --- start -------------------------------------------------------------------------------------------
-log "starting Testbed on 127.0.0.1:$P_TESTBED (--threads $CORES)"
-(cd "$WORK" && exec "$BUILD_DIR/testbed/testbed" serve --port "$P_TESTBED" --threads "$CORES" --report-allocations) \
+log "starting Testbed on 127.0.0.1:$P_TESTBED (--threads $LOOPS)"
+(cd "$WORK" && exec "$BUILD_DIR/testbed/testbed" serve --port "$P_TESTBED" --threads "$LOOPS" --report-allocations) \
   >"$WORK/testbed.log" 2>&1 &
 PIDS+=($!)
 
@@ -170,7 +174,7 @@ head -c "$BIG" /dev/zero | tr '\0' x >"$WORK/nginx/root/bytes/$BIG"
 chmod a+rx "$WORK" "$WORK/nginx" "$WORK/nginx/root" "$WORK/nginx/root/bytes"
 chmod a+r "$WORK/nginx/root/bytes/$BIG"
 cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes $CORES;
+worker_processes $LOOPS;
 worker_rlimit_nofile $NEED_FILES;
 daemon off;
 pid $WORK/nginx/nginx.pid;
@@ -192,7 +196,7 @@ http {
   }
 }
 EOF
-log "starting nginx on 127.0.0.1:$P_NGINX (worker_processes $CORES)"
+log "starting nginx on 127.0.0.1:$P_NGINX (worker_processes $LOOPS)"
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
 PIDS+=($!)
 
@@ -381,7 +385,7 @@ report() {
   echo "wrk -t$WRK_THREADS -d$DURATION --latency, $ROUNDS round(s) interleaved (every figure: the median of the rounds, unless"
   echo "said), after a $WARMUP warm-up per server and load; TechEmpower plaintext headers. Loads: plain -c$CONNECTIONS;"
   echo "pipelined -c$CONNECTIONS, $DEPTH requests per write; 1MiB -c$BYTES_CONNECTIONS, GET /bytes/$BIG (nginx: a static file, sendfile on);"
-  echo "c1000 -c$MANY_CONNECTIONS plaintext. Testbed: --threads $CORES; nginx: worker_processes $CORES."
+  echo "c1000 -c$MANY_CONNECTIONS plaintext. Testbed: --threads $LOOPS; nginx: worker_processes $LOOPS."
   echo
   echo "## Ratios"
   echo
@@ -412,7 +416,7 @@ report() {
   done
   echo
   echo "Peak RSS: the largest VmRSS sample (every 100 ms during the run) over the rounds; nginx's is its master"
-  echo "and $CORES workers summed. Bytes allocated/request: Testbed's serve --report-allocations, SIGUSR1 before and"
+  echo "and $LOOPS workers summed. Bytes allocated/request: Testbed's serve --report-allocations, SIGUSR1 before and"
   echo "after each run, so the figure is everything the process allocated during that run (loops, thread pool,"
   echo "host) divided by the requests the app was handed in it; the median of the rounds, and the requests counted."
   echo
