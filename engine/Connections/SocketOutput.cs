@@ -12,7 +12,7 @@ namespace Testbed.Engine.Connections;
 /// up to its end that libuv has not yet taken fit the budget: <c>end - flushed &lt;= MaxResponseBufferSize</c>.
 /// Waiters are released in FIFO order and each released waiter's bytes count against the budget, so a burst
 /// of completions never lets more than the budget run ahead of the socket. A write larger than the budget
-/// completes once its own bytes are flushed. Non-immediate writes (a header or chunk prefix) never wait;
+/// completes once its own bytes are flushed. Non-immediate writes (a response head) never wait;
 /// their bytes still count for the writes after them. Pending bytes are coalesced into one multi-buffer
 /// <c>uv_write</c>, with at most <see cref="MaxWritesInFlight"/> outstanding.
 /// </remarks>
