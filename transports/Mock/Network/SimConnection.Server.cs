@@ -50,7 +50,8 @@ public sealed partial class SimConnection
         // the engine's until then either way, and a copy made late lands in a receive buffer still in the cache.
         var verify = _simulation.Options.VerifyWriteBuffers;
         var staged = verify ? _received.Stage(buffers, length) : RecordWrites ? Copy(buffers, length) : default;
-        var write = new MockWrite(this, request, buffers, length, staged);
+        var write = _spareWrites.Count > 0 ? _spareWrites.Pop() : new MockWrite(this);
+        write.Start(request, buffers, length, staged, reusable: !RecordWrites && !HoldWrites);
         if (RecordWrites)
         {
             Writes.Add(write);
@@ -83,19 +84,30 @@ public sealed partial class SimConnection
     internal void CompleteLater(MockWrite write, int status)
     {
         _simulation.Trace.Add($"net.complete_write {_simulation.Trace.Id(write.Request, "w")} status={status}");
-        _simulation.Enqueue(0, EventKind.Io, _ => Complete(write, status), null);
+        write.QueuedEvents++;
+        _simulation.Enqueue(0, EventKind.Io, _ =>
+        {
+            write.QueuedEvents--;
+            Complete(write, status);
+        }, null);
     }
 
     internal void CompleteAt(MockWrite write, long atMicros, int status)
     {
         var at = Math.Max(atMicros, _simulation.NowMicros);
         _simulation.Trace.Add($"net.complete_write {_simulation.Trace.Id(write.Request, "w")} status={status} at={at}");
+        write.QueuedEvents++;
         _simulation.Enqueue(at - _simulation.NowMicros, EventKind.Io, state =>
         {
             var held = (MockWrite)state!;
+            held.QueuedEvents--;
             if (held.Status is null)
             {
                 held.Connection.Complete(held, status);
+            }
+            else
+            {
+                held.Connection.ReuseIfDone(held);
             }
         }, write);
     }
@@ -192,6 +204,7 @@ public sealed partial class SimConnection
         _lastWriteDone = Math.Max(_lastWriteDone, _simulation.NowMicros + latency);
         write.DueAt = _lastWriteDone;
         var delay = _lastWriteDone - _simulation.NowMicros;
+        write.QueuedEvents++;
         if (write.Rescheduled == 0)
         {
             _simulation.Enqueue(delay, EventKind.Io, static state => ((MockWrite)state!).Connection.CompleteIfDue((MockWrite)state, 0), write);
@@ -223,25 +236,31 @@ public sealed partial class SimConnection
 
     private void CompleteIfDue(MockWrite write, int generation)
     {
+        write.QueuedEvents--;
+        Simulation.Check(write.QueuedEvents >= 0, "a queued completion runs once");
+
         // A write cancelled by close has already completed, and a released one was queued again: either way this is stale.
-        if (_inFlight.Count > 0 && _inFlight[0] == write && write.Rescheduled == generation)
+        if (!(_inFlight.Count > 0 && _inFlight[0] == write && write.Rescheduled == generation))
         {
-            var status = write.AutomaticStatus;
-            if (ClientStoppedReceiving && status == 0 && !PeerGone)
-            {
-                // The peer takes nothing more: the write stays in flight, and so do the ones behind it.
-                write.DueAt = null;
-                return;
-            }
-
-            if (status != 0 && !PeerGone)
-            {
-                _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.WriteFailed, c), this);
-                Break();
-            }
-
-            Complete(write, PeerGone && status == 0 ? UvStatus.ECONNRESET : status);
+            ReuseIfDone(write);
+            return;
         }
+
+        var status = write.AutomaticStatus;
+        if (ClientStoppedReceiving && status == 0 && !PeerGone)
+        {
+            // The peer takes nothing more: the write stays in flight, and so do the ones behind it.
+            write.DueAt = null;
+            return;
+        }
+
+        if (status != 0 && !PeerGone)
+        {
+            _simulation.Notify(ObserverCall.FaultInjected, static (o, c) => o.FaultInjected(WorldFault.WriteFailed, c), this);
+            Break();
+        }
+
+        Complete(write, PeerGone && status == 0 ? UvStatus.ECONNRESET : status);
     }
 
     private void Complete(MockWrite write, int status)
@@ -260,15 +279,16 @@ public sealed partial class SimConnection
         write.DueAt = null;
         _simulation.Trace.Add($"cb.write {_simulation.Trace.Id(write.Request, "w")} status={status}");
         _simulation.Notify(ObserverCall.Callback, static (o, h) => o.Callback(h, "write"), Server!.Handle);
+        if (status == 0 && !verified)
+        {
+            // Before the callback: once it has run, the buffers are the engine's again.
+            _received.Stage(write.Buffers, write.Length);
+        }
+
         write.Request.Native = 0;
         write.Request.OnCompleted(status);
         if (status == 0)
         {
-            if (!verified)
-            {
-                _received.Stage(write.Buffers, write.Length);
-            }
-
             Deliver(write);
         }
         else if (verified)
@@ -276,9 +296,20 @@ public sealed partial class SimConnection
             _received.Drop(write.Length);
         }
 
+        ReuseIfDone(write);
+
         if (_inFlight.Count == 0 && _pendingShutdown is not null && Server is { Closing: false })
         {
             _simulation.Enqueue(0, EventKind.Io, _ => FinishShutdown(), null);
+        }
+    }
+
+    /// <summary>Keeps a completed write that nothing can refer to any more, for this connection's next uv_write.</summary>
+    private void ReuseIfDone(MockWrite write)
+    {
+        if (write.Reusable && write.Done && !_spareWrites.Contains(write))
+        {
+            _spareWrites.Push(write);
         }
     }
 

@@ -21,6 +21,7 @@ public sealed partial class SimConnection
     private readonly List<int> _pieces = [];
     private readonly ReceiveBuffer _received = new();
     private readonly List<MockWrite> _inFlight = [];
+    private readonly Stack<MockWrite> _spareWrites = new();
     private long _lastArrival;
     private long _lastWriteDone;
     private bool _deliveryQueued;

@@ -116,11 +116,15 @@ public abstract class SimulationObserver : IServerEvents
     {
     }
 
+    /// <summary>
+    /// The server submitted a uv_write. Use <paramref name="write"/> during the call only: on a connection that
+    /// neither records nor holds its writes, the record is reused for a later write once this one is done.
+    /// </summary>
     public virtual void WriteSubmitted(MockWrite write)
     {
     }
 
-    /// <summary>A write is about to complete with <paramref name="status"/>; its buffers are still libuv's.</summary>
+    /// <summary>A write is about to complete with <paramref name="status"/>; its buffers are still libuv's (and the record is valid during the call only).</summary>
     public virtual void WriteCompleting(MockWrite write, int status)
     {
     }
