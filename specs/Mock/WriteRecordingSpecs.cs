@@ -31,6 +31,21 @@ public sealed class WriteRecordingSpecs
     }
 
     [Fact]
+    public void Unverified_recorded_writes_also_hold_exactly_the_bytes_the_client_received()
+    {
+        var sim = new Simulation(3, new SimulationOptions { VerifyWriteBuffers = false });
+        var server = SimulatedServer.Start(sim, Hello);
+        var client = server.Connect();
+        client.Send(Request + Request);
+        sim.RunUntilIdle();
+
+        Assert.NotEmpty(client.Writes);
+        Assert.Equal(client.Writes.SelectMany(w => w.Bytes), client.Received);
+        Assert.Equal(2, client.ReceivedText.Split("Hello, World!").Length - 1);
+        server.Stop();
+    }
+
+    [Fact]
     public void Unrecorded_writes_are_delivered_the_same_and_not_kept()
     {
         var recorded = Serve(record: true);

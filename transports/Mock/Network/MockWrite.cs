@@ -63,7 +63,7 @@ public sealed class MockWrite
     internal bool Done => Status is not null && QueuedEvents == 0;
 
     /// <summary>Makes this the record of a new uv_write.</summary>
-    internal void Start(UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, int length, ReadOnlySpan<byte> staged, bool reusable)
+    internal void Start(UvWriteReq request, ReadOnlySpan<UvBuffer> buffers, int length, byte[]? recorded, bool reusable)
     {
         Simulation.Check(Status is not null || Request is null, "a write is reused only once it has completed");
         Simulation.Check(QueuedEvents == 0, "a write is reused only when no queued event refers to it");
@@ -74,7 +74,8 @@ public sealed class MockWrite
 
         buffers.CopyTo(_buffers);
         (Request, BufferCount, Length, Reusable) = (request, buffers.Length, length, reusable);
-        _bytes = Connection.RecordWrites ? staged.ToArray() : null;
+        Simulation.Check(recorded is null || recorded.Length == length, "a recorded write keeps all its bytes");
+        _bytes = recorded;
         (Status, AutomaticStatus, DueAt, HeldByFault, Rescheduled) = (null, 0, null, false, 0);
     }
 

@@ -49,9 +49,10 @@ public sealed partial class SimConnection
         // copied at completion, just before the callback, when the client is about to read them: the buffers are
         // the engine's until then either way, and a copy made late lands in a receive buffer still in the cache.
         var verify = _simulation.Options.VerifyWriteBuffers;
-        var staged = verify ? _received.Stage(buffers, length) : RecordWrites ? Copy(buffers, length) : default;
+        var staged = verify ? _received.Stage(buffers, length) : default;
+        var recorded = !RecordWrites ? null : verify ? staged.ToArray() : Copy(buffers, length);
         var write = _spareWrites.Count > 0 ? _spareWrites.Pop() : new MockWrite(this);
-        write.Start(request, buffers, length, staged, reusable: !RecordWrites && !HoldWrites);
+        write.Start(request, buffers, length, recorded, reusable: !RecordWrites && !HoldWrites);
         if (RecordWrites)
         {
             Writes.Add(write);
