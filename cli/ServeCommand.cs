@@ -42,7 +42,7 @@ public static class ServeCommand
         };
         var threads = new Option<int?>("--threads")
         {
-            Description = "Loop threads (default: the core count)",
+            Description = "Loop threads (default: half the cores, 1 to 16)",
             CustomParser = r => WholeNumberFlag.Parse(r, "--threads", 1, 256),
         };
         var root = new Option<DirectoryInfo?>("--root") { Description = "Serve static files from this directory" };

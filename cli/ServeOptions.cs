@@ -17,7 +17,13 @@ internal sealed class ServeOptions : IValidatableObject
     public int Port { get; set; } = 5000;
 
     [Range(1, 256, ErrorMessage = "must be between {1} and {2}")]
-    public int Threads { get; set; } = Environment.ProcessorCount;
+    public int Threads { get; set; } = DefaultThreads;
+
+    /// <summary>
+    /// Half the cores, 1 to 16, as libuv-era Kestrel chose: the app runs on the thread pool, not on the loops, and
+    /// needs cores of its own (measured in docs/performance.md, "Loops: half the cores").
+    /// </summary>
+    public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount / 2, 1, 16);
 
     /// <summary>The IP address to listen on.</summary>
     public string Address { get; set; } = "127.0.0.1";
