@@ -62,6 +62,19 @@ public sealed partial class ServeProcessSpecs
         Assert.Contains(first.BaseAddress.Port.ToString(), line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("2", 1)]
+    [InlineData("8", 4)]
+    [InlineData("64", 16)]
+    public async Task Without_threads_it_runs_half_as_many_loops_as_cores_from_1_to_16(string cores, int loops)
+    {
+        // The runtime takes its processor count from DOTNET_PROCESSOR_COUNT, so the default is checked for machines this is not.
+        await using var serve = await ServeProcess.StartAsync(null, new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = cores });
+
+        Assert.Contains(serve.Output, line => line.Contains($"with {loops} loop threads", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_configured_connection_limit_closes_the_connection_over_it_unanswered_and_serves_again_under_it()
     {
