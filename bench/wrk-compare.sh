@@ -324,8 +324,8 @@ latency()   { awk "$MS"' $1 == "Latency" && NF >= 4 {print ms($2)}' "$@" | media
 p50()       { awk "$MS"' $1 == "50%" {print ms($2)}' "$@" | median; }
 # A p99 of 0 is wrk's, not the server's: on some fast pipelined runs Debian's wrk 4.1.0 prints 99% 0.00us under a
 # p90 of a millisecond or more, which no latency distribution gives. Such a round has no p99.
-p99()       { awk "$MS"' $1 == "99%" && ms($2) > 0 {print ms($2)}' "$@" | median; }
 p99_raw()   { awk "$MS"' $1 == "99%" && ms($2) > 0 {print ms($2)}' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR) print (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+p99()       { p99_raw "$@" | awk '{printf "%.2fms", $1} END {if (!NR) print "n/a"}'; }
 p99_zeros() { awk "$MS"' $1 == "99%" && ms($2) == 0 {n++} END {print n + 0}' "$@"; }
 errors()    { awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$@"; }
 # Peak RSS over the rounds (MiB), from the OUT.rss files.
