@@ -37,6 +37,8 @@ public class SimulationBenchmarks : ICountedRuns
         {
             throw new InvalidOperationException($"the scenario served {result.Requests} requests: {result.Failure?.Detail}");
         }
+
+        JitWarmUp.UntilSettled(() => KeepAliveScenario(), batch: 25);
     }
 
     [Benchmark(Description = "keepalive scenario")]

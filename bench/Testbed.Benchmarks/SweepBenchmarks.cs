@@ -28,6 +28,8 @@ public class SweepBenchmarks : ICountedRuns
         {
             throw new InvalidOperationException($"{Seeds - sweep.Passed} of {Seeds} seeds of {Scenario} failed: {sweep.Failures[0].Failure.Detail}");
         }
+
+        JitWarmUp.UntilSettled(() => SweepSeeds(), batch: 1);
     }
 
     [Benchmark(Description = "sweep of 50 seeds")]
