@@ -28,6 +28,17 @@ public sealed class SweepCliSpecs
     }
 
     [Fact]
+    public void The_tool_counts_calls_for_tier_up_from_its_start()
+    {
+        // A sweep's new paths kept postponing the runtime's call counting, and the optimised code with it.
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testbed.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.True(properties.TryGetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs", out var delay));
+        Assert.Equal(0, delay.GetInt32());
+    }
+
+    [Fact]
     public async Task A_clean_sweep_prints_its_summary_and_coverage_and_exits_0()
     {
         var run = await TestbedCli.RunAsync("sweep", "--seeds", "1..30", "--jobs", "2", "--check-determinism=5");
