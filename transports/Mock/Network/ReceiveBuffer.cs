@@ -8,12 +8,21 @@ namespace Testbed.Transports.Mock.Network;
 /// server's writes still in flight, staged in submission order. A write's bytes are copied once, when it is
 /// submitted; completing it only moves the line between staged and delivered, and a failed write's bytes are
 /// cut out. Writes complete in order, so the write completing is always the oldest staged one.
-/// The array comes from <see cref="ArrayPool{T}.Shared"/> and goes back whenever the buffer is empty (a client
-/// that discards each response once parsed empties it after every response), so a run of many connections does
-/// not allocate, zero and collect a buffer per connection.
+/// The array comes from a pool and goes back whenever the buffer is empty (a client that discards each response
+/// once parsed empties it after every response), so a run of many connections does not allocate, zero and
+/// collect a buffer per connection.
 /// </summary>
 internal sealed class ReceiveBuffer
 {
+    /// <summary>
+    /// The mock's own pool, not <see cref="ArrayPool{T}.Shared"/>, which keeps only a few arrays of a size per
+    /// core: with write verification on, every connection holds its buffer from a write's submission to its
+    /// completion, the standard scenario's 100 connections at once, and the arrays the shared pool could not
+    /// supply lived just long enough to die in gen2 (63 gen2 collections in 300 traced runs, 0 with this). Up to
+    /// 128 arrays of each size up to 256 KiB stay pooled: at most about 64 MiB, in practice 100 × 32 KiB.
+    /// </summary>
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 256 * 1024, maxArraysPerBucket: 128);
+
     private byte[] _bytes = [];
     private int _staged;
 
@@ -74,11 +83,11 @@ internal sealed class ReceiveBuffer
 
     private void Grow(int size, int used)
     {
-        var bigger = ArrayPool<byte>.Shared.Rent(size);
+        var bigger = Pool.Rent(size);
         _bytes.AsSpan(0, used).CopyTo(bigger);
         if (_bytes.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_bytes);
+            Pool.Return(_bytes);
         }
 
         _bytes = bigger;
@@ -88,7 +97,7 @@ internal sealed class ReceiveBuffer
     {
         if (Delivered + _staged == 0 && _bytes.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_bytes);
+            Pool.Return(_bytes);
             _bytes = [];
         }
     }
