@@ -38,7 +38,7 @@ public class SimulationBenchmarks : ICountedRuns
             throw new InvalidOperationException($"the scenario served {result.Requests} requests: {result.Failure?.Detail}");
         }
 
-        JitWarmUp.UntilSettled(() => KeepAliveScenario(), batch: 25);
+        JitWarmUp.UntilSettled(() => KeepAliveScenario());
     }
 
     [Benchmark(Description = "keepalive scenario")]

@@ -29,7 +29,7 @@ public class SweepBenchmarks : ICountedRuns
             throw new InvalidOperationException($"{Seeds - sweep.Passed} of {Seeds} seeds of {Scenario} failed: {sweep.Failures[0].Failure.Detail}");
         }
 
-        JitWarmUp.UntilSettled(() => SweepSeeds(), batch: 1);
+        JitWarmUp.UntilSettled(() => SweepSeeds());
     }
 
     [Benchmark(Description = "sweep of 50 seeds")]
